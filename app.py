@@ -1,0 +1,91 @@
+"""The application factory: the one place where the pieces are put together.
+
+Nothing in here runs at import time. Blueprints and models are imported inside the functions that
+register them, so importing this module never pulls in a route that could import it back.
+The ``flask`` command finds ``create_app`` here by itself (``app.py`` in the current folder).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+import config
+from extensions import celery_init_app, configure_sqlite, csrf, db, login_manager, migrate
+
+
+def create_app(
+    config_name: str | None = None, *, instance_path: str | None = None, **overrides: Any
+) -> Flask:
+    """Build an app. ``config_name`` picks a class from ``config.py`` (default: the
+    ``TIMESHEET_ENV`` variable, else ``development``); ``overrides`` win over everything."""
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    load_config(app, config_name, overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    configure_logging(app)
+    register_extensions(app)
+    register_celery(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) -> None:
+    """Class defaults, then ``FLASK_*`` environment variables, then explicit overrides."""
+    name = config_name or os.environ.get(config.ENV_VAR) or "development"
+    app.config.from_object(config.config_class(name))
+    app.config["CELERY"] = dict(app.config["CELERY"])  # a copy per app: never share the class dict
+    app.config.from_prefixed_env()
+    app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config.normalize_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    config.check_settings(app.config)
+
+
+def configure_logging(app: Flask) -> None:
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    import models  # noqa: F401  (registers every table on db.metadata before anything reads it)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(app.root_path, "migrations"), render_as_batch=True
+    )
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_sqlite(engine)
+
+
+def register_celery(app: Flask) -> None:
+    """Fill in the zero-server broker and result store (SQLite files in the instance folder)
+    where no URL was configured, then build this app's Celery instance."""
+    settings = app.config["CELERY"]
+    if not settings.get("broker_url"):
+        settings["broker_url"] = "sqla+sqlite:///" + os.path.join(app.instance_path, "celery-broker.sqlite3")
+    if not settings.get("result_backend"):
+        settings["result_backend"] = "db+sqlite:///" + os.path.join(app.instance_path, "celery-results.sqlite3")
+    celery_init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from routes.errors import bp as errors_bp
+    from routes.main import bp as main_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(main_bp)
+
+
+def register_commands(app: Flask) -> None:
+    from routes.commands import cli
+
+    app.cli.add_command(cli)

@@ -1,0 +1,142 @@
+"""Configuration: plain classes, no Flask import, nothing from the project.
+
+``create_app(name)`` picks a class by name (its argument, else the ``TIMESHEET_ENV`` environment
+variable, else ``development``). Any key can then be overridden from the environment with the
+``FLASK_`` prefix, as Flask's ``from_prefixed_env`` reads it: ``FLASK_SECRET_KEY``,
+``FLASK_SQLALCHEMY_DATABASE_URI``, ``FLASK_CELERY__broker_url`` (``__`` reaches into a dict).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+ENV_VAR = "TIMESHEET_ENV"
+MIN_SECRET_KEY_BYTES = 32
+
+
+class ConfigError(RuntimeError):
+    """A setting makes the app unsafe or unable to run; raised before the app serves anything."""
+
+
+class BaseConfig:
+    SECRET_KEY: str | None = None
+    # A relative SQLite path lives in the instance folder (Flask-SQLAlchemy 3 resolves it there).
+    SQLALCHEMY_DATABASE_URI: str | None = "sqlite:///timesheet.sqlite3"
+    # pool_pre_ping: a connection dropped by the server (restart, idle timeout) is replaced, not used.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+
+    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_RESET_MAX_AGE = 3600
+    ENTRIES_PER_PAGE = 20
+    PROJECTS_PER_PAGE = 20
+
+    # Mail: with no MAIL_SERVER the message is written to the log (development).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "timesheet@localhost"
+    MAIL_TIMEOUT = 10
+
+    # Celery settings, Celery's own lower-case names. Empty URLs mean "the zero-server default":
+    # SQLite files in the instance folder, filled in by the factory (it knows the instance path).
+    CELERY: dict[str, Any] = {
+        "broker_url": "",
+        "result_backend": "",
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_ignore_result": False,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {"visibility_timeout": 3600},
+        "result_expires": 24 * 3600,
+    }
+
+    LOG_LEVEL = "INFO"
+    # Production refuses insecure settings at start (see check_settings).
+    ENFORCE_SECURE_SETTINGS = False
+
+
+class DevelopmentConfig(BaseConfig):
+    # A known, public key: fine on a laptop, refused by check_settings in production.
+    SECRET_KEY = "development-only-not-secret-0000000000"
+    LOG_LEVEL = "DEBUG"
+
+
+class TestingConfig(BaseConfig):
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret-000000000000000"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    # Fast hashing keeps the suite quick; the method is still a real salted hash.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # Tests post forms without tokens; the CSRF tests switch it back on explicitly.
+    WTF_CSRF_ENABLED = False
+    LOG_LEVEL = "WARNING"
+
+
+class ProductionConfig(BaseConfig):
+    SQLALCHEMY_DATABASE_URI = None
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    ENFORCE_SECURE_SETTINGS = True
+
+
+CONFIGS: dict[str, type[BaseConfig]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+KNOWN_DEFAULT_SECRET_KEYS = frozenset(
+    {DevelopmentConfig.SECRET_KEY, TestingConfig.SECRET_KEY, "dev", "secret", "changeme",
+     "change-me", "your-secret-key", "secret-key", "development"}
+)
+
+
+def config_class(name: str) -> type[BaseConfig]:
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        choices = ", ".join(sorted(CONFIGS))
+        raise ConfigError(f"Unknown configuration {name!r} (set {ENV_VAR} to one of: {choices})") from None
+
+
+def normalize_database_url(url: str | None) -> str | None:
+    """Send ``postgres://`` and ``postgresql://`` URLs (as hosts hand them out) to psycopg 3."""
+    if not url:
+        return url
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """Refuse to start with a guessable secret key or no database, naming the variable to set."""
+    if not settings.get("ENFORCE_SECURE_SETTINGS"):
+        return
+    key = settings.get("SECRET_KEY")
+    if not key:
+        raise ConfigError("FLASK_SECRET_KEY is not set: production needs a random secret key.")
+    if key in KNOWN_DEFAULT_SECRET_KEYS:
+        raise ConfigError("FLASK_SECRET_KEY is a known default value: set a random secret key.")
+    if len(str(key).encode()) < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"FLASK_SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes: "
+            "use e.g. python -c 'import secrets; print(secrets.token_hex(32))'."
+        )
+    if not settings.get("SQLALCHEMY_DATABASE_URI"):
+        raise ConfigError("FLASK_SQLALCHEMY_DATABASE_URI is not set: production needs a database URL.")

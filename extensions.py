@@ -1,0 +1,73 @@
+"""Extension instances, created unbound.
+
+Every module may import these without importing the app: ``create_app()`` in ``app.py`` binds them
+with ``init_app``. Defining ``db`` next to the Flask object instead is what makes models import the
+app, and the app import the models ("cannot import name 'db' from partially initialized module").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import Engine, MetaData, event
+from sqlalchemy.orm import DeclarativeBase
+
+# Every constraint and index gets a predictable name, so migrations can drop or alter it later
+# (SQLite batch mode and PostgreSQL both need the name).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """SQLite ignores foreign keys unless asked, per connection; WAL lets the worker write while
+    the web app reads. Other databases are left alone."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """A new Celery instance for this app, whose tasks run inside this app's context.
+
+    One per app, never a module global: a global keeps the first app it saw, and a test or a
+    second ``create_app()`` would run tasks against the wrong configuration.
+    """
+
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.import_name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app

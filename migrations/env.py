@@ -1,0 +1,63 @@
+"""Alembic environment, run by ``flask db ...`` inside the app built by ``create_app()``.
+
+The metadata comes from the app's ``db``, which the factory filled by importing ``models`` (every
+model, re-exported): autogenerate and ``flask db check`` always see the whole schema.
+"""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+if config.config_file_name is not None:
+    # Keep loggers that exist already (the app's, pytest's): fileConfig disables them by default.
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+migrate_ext = current_app.extensions["migrate"]
+target_metadata = migrate_ext.db.metadata
+
+
+def render_item(type_, obj, autogen_context):
+    """Write the app's column types as plain SQLAlchemy types, so that a revision never imports
+    application code (which keeps changing after the revision is written)."""
+    if type_ == "type" and type(obj).__name__ == "UTCDateTime":
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def skip_empty_autogenerate(context_, revision, directives):
+    """``flask db migrate`` with no model change writes no empty revision."""
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        logger.info("No changes in schema detected.")
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=migrate_ext.db.engine.url.render_as_string(hide_password=False),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_item=render_item,
+        **{k: v for k, v in migrate_ext.configure_args.items() if k != "process_revision_directives"},
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    args = dict(migrate_ext.configure_args)
+    args.setdefault("process_revision_directives", skip_empty_autogenerate)
+    args.setdefault("render_item", render_item)
+    with migrate_ext.db.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata, **args)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

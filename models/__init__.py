@@ -1,0 +1,14 @@
+"""Every model, re-exported.
+
+Importing this package registers every table on ``db.metadata``: ``create_app()`` imports it, so
+Alembic autogenerate, ``flask db check`` and the tests' metadata see the whole schema, never a part
+of it. A new model module must be added here; ``tests/test_metadata.py`` fails until it is.
+"""
+
+from models.project import Project
+from models.report import Report
+from models.task import Task
+from models.time_entry import TimeEntry
+from models.user import User
+
+__all__ = ["Project", "Report", "Task", "TimeEntry", "User"]

@@ -1,0 +1,31 @@
+"""A task inside a project; time is logged against tasks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from extensions import db
+from models.columns import TimestampMixin
+
+if TYPE_CHECKING:
+    from models.project import Project
+    from models.time_entry import TimeEntry
+
+
+class Task(TimestampMixin, db.Model):
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    closed: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    project: Mapped[Project] = relationship(back_populates="tasks")
+    time_entries: WriteOnlyMapped[TimeEntry] = relationship(back_populates="task")
+
+    def __repr__(self) -> str:
+        return f"<Task {self.id} {self.name!r}>"

@@ -1,0 +1,59 @@
+"""A person who logs time. The account data the auth services read and write."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import String, true
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from extensions import db
+from models.columns import TimestampMixin
+
+if TYPE_CHECKING:
+    from models.project import Project
+    from models.report import Report
+    from models.time_entry import TimeEntry
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # What Flask-Login keeps in the session and the remember cookie. Replacing it (password change
+    # or reset) ends every other session of this user at once.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+
+    projects: Mapped[list[Project]] = relationship(
+        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
+    )
+    time_entries: WriteOnlyMapped[TimeEntry] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    reports: WriteOnlyMapped[Report] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
