@@ -54,12 +54,14 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table on db.metadata before anything reads it)
+    from services.accounts import load_user
 
     db.init_app(app)
     migrate.init_app(
         app, db, directory=os.path.join(app.root_path, "migrations"), render_as_batch=True
     )
     login_manager.init_app(app)
+    login_manager.user_loader(load_user)
     csrf.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
