@@ -26,6 +26,8 @@ from app import create_app
 from config import normalize_database_url
 from extensions import db
 
+pytest_plugins = ["pytester"]  # tests/test_isolation.py runs a failing test to prove the guard
+
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -1,0 +1,49 @@
+"""Guard 5: create_app() is a real factory: two apps in one process are independent and work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from tests.conftest import dispose, make_user
+
+
+def test_two_apps_in_one_process_both_work(app: Flask, sqlite_template: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import make_app
+
+    other_db = tmp_path / "other.sqlite3"
+    shutil.copyfile(sqlite_template, other_db)
+    other = make_app(f"sqlite:///{other_db}", tmp_path / "other-instance", SECRET_KEY="x" * 40)
+
+    assert other is not app
+    assert other.config["SECRET_KEY"] != app.config["SECRET_KEY"]
+    assert other.extensions["celery"] is not app.extensions["celery"]
+    make_user(app, email="only-in-first@example.com")
+    for each in (app, other):
+        response = each.test_client().get("/healthz")
+        assert response.status_code == 200
+    from extensions import db
+    from models import User
+
+    with other.app_context():
+        assert db.session.query(User).count() == 0
+    with app.app_context():
+        assert db.session.query(User).count() == 1
+    dispose(other)
+
+
+def test_the_factory_does_not_create_tables(tmp_path: Path) -> None:
+    """Guard 6, at run time: an app on an empty database leaves it empty (schema = migrations)."""
+    from sqlalchemy import inspect
+
+    from extensions import db
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path / "instance")
+    app.test_client().get("/healthz")
+    with app.app_context():
+        assert inspect(db.engine).get_table_names() == []
+    dispose(app)

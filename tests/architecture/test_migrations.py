@@ -1,0 +1,140 @@
+"""Guard 4: the schema comes from migrations, and migrations match the models.
+
+On SQLite and PostgreSQL: empty database -> head, no drift (``flask db check``), head -> base
+leaves nothing behind, base -> head again. One head only. Every constraint carries the name the
+naming convention gives it (an unnamed one cannot be altered or dropped by a later migration).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from extensions import db
+from tests.architecture.project_files import ROOT, clean_env
+from tests.conftest import dispose, make_app, postgres_admin_url, require
+
+VERSIONS = ROOT / "migrations" / "versions"
+
+
+def table_names(app: Flask) -> set[str]:
+    with app.app_context():
+        return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def assert_round_trip(app: Flask) -> None:
+    model_tables = set(db.metadata.tables)
+    with app.app_context():
+        upgrade()
+    assert table_names(app) == model_tables
+    result = app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        downgrade(revision="base")
+    assert table_names(app) == set()
+    with app.app_context():
+        upgrade()
+    assert table_names(app) == model_tables
+
+
+def test_sqlite_upgrade_check_downgrade_upgrade(tmp_path: Path) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path / "instance")
+    assert table_names(app) == set()
+    assert_round_trip(app)
+    dispose(app)
+
+
+@pytest.fixture
+def empty_pg_url() -> str:
+    admin_url = postgres_admin_url()
+    require(bool(admin_url), "PostgreSQL (TEST_DATABASE_URL)")
+    name = f"timesheet_migrations_{__import__('uuid').uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_upgrade_check_downgrade_upgrade(empty_pg_url: str, tmp_path: Path) -> None:
+    app = make_app(empty_pg_url, tmp_path / "instance")
+    assert_round_trip(app)
+    dispose(app)
+
+
+@pytest.mark.postgres
+def test_postgres_constraints_all_follow_the_naming_convention(pg_app: Flask) -> None:
+    """PostgreSQL names an unnamed constraint itself (users_pkey, users_email_key): none here."""
+    with pg_app.app_context():
+        names = db.session.scalars(text(
+            "SELECT c.conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+            "JOIN pg_namespace n ON n.oid = t.relnamespace "
+            "WHERE n.nspname = current_schema() AND t.relname != 'alembic_version'"
+        )).all()
+    assert names
+    assert [n for n in names if not re.match(r"^(pk|fk|uq|ck)_", n)] == []
+
+
+def test_exactly_one_head() -> None:
+    app = make_app("sqlite://", ROOT / "instance")
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        heads = script.get_heads()
+    assert len(heads) == 1, f"several heads: {heads} (merge them with flask db merge)"
+
+
+CONSTRUCTOR = re.compile(
+    r"sa\.(PrimaryKeyConstraint|UniqueConstraint|ForeignKeyConstraint|CheckConstraint)\((.*)\)"
+)
+
+
+def unnamed_constraints(source: str) -> list[str]:
+    found = []
+    for line in source.splitlines():
+        match = CONSTRUCTOR.search(line)
+        if match and "name=" not in match.group(2):
+            found.append(line.strip())
+        if re.search(r"\.create_(index|unique_constraint|foreign_key|check_constraint)\(\s*None", line):
+            found.append(line.strip())
+    return found
+
+
+def test_no_unnamed_constraint_in_migrations() -> None:
+    files = sorted(VERSIONS.glob("*.py"))
+    assert files
+    offenders = {f.name: unnamed_constraints(f.read_text()) for f in files}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_unnamed_constraint_check_can_fail() -> None:
+    assert unnamed_constraints("    sa.UniqueConstraint('email'),")
+    assert unnamed_constraints("    batch_op.create_foreign_key(None, 'users', ['user_id'], ['id'])")
+    assert not unnamed_constraints("    sa.UniqueConstraint('email', name=op.f('uq_users_email')),")
+
+
+@pytest.mark.slow
+def test_flask_commands_work_from_a_fresh_checkout_with_no_environment(tmp_path: Path) -> None:
+    """`flask db upgrade`, `flask db check` and `flask routes` from the repository root, no FLASK_APP,
+    no variable: the flask command finds create_app in app.py and the default is SQLite."""
+    tree = tmp_path / "checkout"
+    shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "instance", "__pycache__", "test-artifacts"))
+    flask = str(Path(__import__("sys").executable).with_name("flask"))
+    for command in (["db", "upgrade"], ["db", "check"], ["routes"]):
+        result = subprocess.run([flask, *command], cwd=tree, env=clean_env(),
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, (command, result.stderr)
+    assert (tree / "instance" / "timesheet.sqlite3").exists()
+    assert "main.healthz" in result.stdout
