@@ -49,7 +49,7 @@ def test_foreign_keys_are_enforced(any_app: Flask) -> None:
 @pytest.mark.parametrize("minutes", [0, -5, 24 * 60 + 1])
 def test_duration_must_be_positive_and_within_a_day(any_app: Flask, minutes: int) -> None:
     user_id = make_user(any_app)
-    with pytest.raises(IntegrityError, match="positive_duration|at_most_one_day"):
+    with pytest.raises(IntegrityError, match=r"positive_duration|at_most_one_day"):
         add_project_with_entry(any_app, user_id, minutes=minutes)
 
 
@@ -60,7 +60,7 @@ def test_project_names_are_unique_per_owner(any_app: Flask) -> None:
         db.session.add_all([Project(owner_id=ada, name="Apollo"), Project(owner_id=bob, name="Apollo")])
         db.session.commit()  # the same name for two owners is fine
         db.session.add(Project(owner_id=ada, name="Apollo"))
-        with pytest.raises(IntegrityError, match="uq_projects_owner_id_name|UNIQUE"):
+        with pytest.raises(IntegrityError, match=r"uq_projects_owner_id_name|UNIQUE"):
             db.session.commit()
 
 

@@ -32,7 +32,7 @@ def test_every_module_is_listed() -> None:
 
 def test_every_module_imports_in_a_fresh_interpreter(tmp_path) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = dict(zip(MODULES, pool.map(lambda m: import_alone(m, tmp_path), MODULES)))
+        results = dict(zip(MODULES, pool.map(lambda m: import_alone(m, tmp_path), MODULES), strict=True))
     failures = {m: r.stderr.strip().splitlines()[-1] for m, r in results.items() if r.returncode}
     assert not failures, failures
 
