@@ -138,3 +138,18 @@ def test_flask_commands_work_from_a_fresh_checkout_with_no_environment(tmp_path:
         assert result.returncode == 0, (command, result.stderr)
     assert (tree / "instance" / "timesheet.sqlite3").exists()
     assert "main.healthz" in result.stdout
+
+
+def test_running_migrations_in_process_keeps_existing_loggers(tmp_path: Path) -> None:
+    """Alembic's env.py calls logging.config.fileConfig, which by default disables every logger
+    that already exists: after an in-process upgrade (tests, a deploy script) the app's own
+    log lines would silently vanish. env.py passes disable_existing_loggers=False."""
+    import logging
+
+    existing = logging.getLogger("timesheet.probe")
+    app = make_app(f"sqlite:///{tmp_path / 'logs.sqlite3'}", tmp_path / "instance")
+    with app.app_context():
+        upgrade()
+    assert not existing.disabled
+    assert not app.logger.disabled
+    dispose(app)
