@@ -7,6 +7,7 @@ The ``flask`` command finds ``create_app`` here by itself (``app.py`` in the cur
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from typing import Any
@@ -16,12 +17,25 @@ from flask import Flask
 import config
 from extensions import celery_init_app, configure_sqlite, csrf, db, login_manager, migrate
 
+INSTANCE_PATH_VAR = "TIMESHEET_INSTANCE_PATH"
+# Modules holding @shared_task functions. The factory imports them, so `import celery_worker`
+# alone registers every task with the worker.
+TASK_MODULES = ("services.report_tasks", "services.cleanup")
+# Options the SQLAlchemy transport understands; it hands any other one to create_engine(),
+# which refuses Redis-only ones such as visibility_timeout.
+SQLA_TRANSPORT_OPTIONS = (
+    "queue_tablename", "message_tablename", "connect_args", "polling_interval",
+)
+
 
 def create_app(
     config_name: str | None = None, *, instance_path: str | None = None, **overrides: Any
 ) -> Flask:
     """Build an app. ``config_name`` picks a class from ``config.py`` (default: the
     ``TIMESHEET_ENV`` variable, else ``development``); ``overrides`` win over everything."""
+    # TIMESHEET_INSTANCE_PATH lets a worker started as `celery -A celery_worker worker` (which
+    # cannot pass arguments to create_app) use the same instance folder as the web app.
+    instance_path = instance_path or os.environ.get(INSTANCE_PATH_VAR) or None
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     load_config(app, config_name, overrides)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -37,7 +51,8 @@ def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) 
     """Class defaults, then ``FLASK_*`` environment variables, then explicit overrides."""
     name = config_name or os.environ.get(config.ENV_VAR) or "development"
     app.config.from_object(config.config_class(name))
-    app.config["CELERY"] = dict(app.config["CELERY"])  # a copy per app: never share the class dict
+    # A deep copy per app: never share the class dict (or its nested dicts) between apps.
+    app.config["CELERY"] = copy.deepcopy(app.config["CELERY"])
     app.config.from_prefixed_env()
     app.config.update(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalize_database_url(
@@ -73,18 +88,35 @@ def register_celery(app: Flask) -> None:
     where no URL was configured, then build this app's Celery instance."""
     settings = app.config["CELERY"]
     if not settings.get("broker_url"):
-        settings["broker_url"] = "sqla+sqlite:///" + os.path.join(app.instance_path, "celery-broker.sqlite3")
+        settings["broker_url"] = "sqla+sqlite:///" + os.path.join(folder, "celery-broker.sqlite3")
+    import importlib
+
     if not settings.get("result_backend"):
-        settings["result_backend"] = "db+sqlite:///" + os.path.join(app.instance_path, "celery-results.sqlite3")
+    folder = app.instance_path
+        results = os.path.join(folder, "celery-results.sqlite3")
+        settings["result_backend"] = "db+sqlite:///" + results
+    if not settings.get("beat_schedule_filename"):
+        settings["beat_schedule_filename"] = os.path.join(folder, "celerybeat-schedule")
+    if str(settings["broker_url"]).startswith("sqla+"):
+        options = settings.get("broker_transport_options") or {}
+        settings["broker_transport_options"] = {
+            key: value for key, value in options.items() if key in SQLA_TRANSPORT_OPTIONS
+        }
+        # SQLite broker shared by the web app and the worker: wait for a lock, don't fail.
+        settings["broker_transport_options"].setdefault("connect_args", {"timeout": 30})
+    for module in TASK_MODULES:
+        importlib.import_module(module)
     celery_init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from routes.errors import bp as errors_bp
     from routes.main import bp as main_bp
+    from routes.reports import bp as reports_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -61,9 +61,32 @@ class BaseConfig:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
+        # Redis hands an unacknowledged task to another worker after visibility_timeout seconds:
+        # it must stay above the longest task (checked at start against task_time_limit).
         "broker_transport_options": {"visibility_timeout": 3600},
+        "task_time_limit": 1800,
+        "task_soft_time_limit": 1740,
+        # Broker down: a request that enqueues gives up within a few seconds (and answers 503)
+        # instead of retrying for ever.
+        "broker_connection_timeout": 3,
+        "task_publish_retry_policy": {
+            "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
+        },
         "result_expires": 24 * 3600,
+        # Periodic jobs (celery -A celery_worker beat). The schedule file goes to the instance
+        # folder (filled in by the factory, like the zero-server broker).
+        "beat_schedule": {
+            "cleanup-expired-reports": {"task": "cleanup.expired", "schedule": 3600.0},
+        },
     }
+    # Finished or failed reports (rows and files) older than this are deleted by the clean-up.
+    REPORT_MAX_AGE_DAYS = 7
+    # A pending/running report with no progress for this long lost its worker (a transport with no
+    # visibility timeout, like the zero-server one, never redelivers): the clean-up queues it again.
+    REPORT_STALE_AFTER_SECONDS = 2 * 3600
+    # Progress is written to the report row at most this often (rows / seconds).
+    REPORT_PROGRESS_EVERY_ROWS = 5000
+    REPORT_PROGRESS_EVERY_SECONDS = 1.0
 
     LOG_LEVEL = "INFO"
     # Production refuses insecure settings at start (see check_settings).

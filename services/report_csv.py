@@ -1,0 +1,82 @@
+"""Writing a time report as CSV, one row at a time, with the totals at the end.
+
+Nothing here holds the entries: rows stream in, are written, and only the running totals (one
+number per project and per day, both bounded by the data's shape, not its size) stay in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, tzinfo
+from typing import IO, Any, NamedTuple
+
+HEADER = ("date", "project", "task", "start", "minutes", "hours", "note")
+# A cell starting with one of these is a formula in spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class EntryRow(NamedTuple):
+    spent_on: date
+    started_at: datetime
+    minutes: int
+    note: str
+    project: str
+    task: str
+
+
+def safe_cell(value: str) -> str:
+    """Text a spreadsheet shows as text: a leading formula character gets a quote in front."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def hours(minutes: int) -> str:
+    return f"{minutes / 60:.2f}"
+
+
+def write_report(
+    out: IO[str],
+    rows: Iterable[EntryRow],
+    zone: tzinfo,
+    on_progress: Callable[[int], None] | None = None,
+    progress_every: int = 5000,
+) -> int:
+    """Write the entries, then per-project, per-day and grand totals. Return the entry count.
+
+    ``on_progress(rows_so_far)`` is called every ``progress_every`` rows.
+    """
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    per_project: defaultdict[str, int] = defaultdict(int)
+    per_day: defaultdict[date, int] = defaultdict(int)
+    count = 0
+    for row in rows:
+        start = row.started_at.astimezone(zone).strftime("%H:%M")
+        writer.writerow((
+            row.spent_on.isoformat(), safe_cell(row.project), safe_cell(row.task), start,
+            row.minutes, hours(row.minutes), safe_cell(row.note),
+        ))
+        per_project[row.project] += row.minutes
+        per_day[row.spent_on] += row.minutes
+        count += 1
+        if on_progress is not None and count % progress_every == 0:
+            on_progress(count)
+    write_totals(writer, per_project, per_day)
+    return count
+
+
+def write_totals(writer: Any, per_project: dict[str, int], per_day: dict[date, int]) -> None:
+    writer.writerow(())
+    writer.writerow(("total per project", "project", "", "", "minutes", "hours", ""))
+    for project in sorted(per_project, key=str.casefold):
+        minutes = per_project[project]
+        writer.writerow(("", safe_cell(project), "", "", minutes, hours(minutes), ""))
+    writer.writerow(())
+    writer.writerow(("total per day", "date", "", "", "minutes", "hours", ""))
+    for day in sorted(per_day):
+        minutes = per_day[day]
+        writer.writerow(("", day.isoformat(), "", "", minutes, hours(minutes), ""))
+    writer.writerow(())
+    total = sum(per_project.values())
+    writer.writerow(("total", "", "", "", total, hours(total), ""))

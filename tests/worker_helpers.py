@@ -1,0 +1,164 @@
+"""Starting a real ``celery -A celery_worker worker`` for a test, and the probe tasks it runs.
+
+``running_worker`` starts the exact command as a subprocess (its own process group) with the
+test's environment, waits (bounded) until the worker logs "ready", and always stops it. The
+worker also imports this module (``FLASK_CELERY__imports``), which registers the probe tasks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from celery import shared_task
+from sqlalchemy import select, text
+
+from extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+CELERY_BIN = str(Path(sys.executable).with_name("celery"))
+READY_TIMEOUT = 40.0
+STOP_TIMEOUT = 10.0
+PROBE_MODULE = "tests.worker_helpers"
+
+
+def worker_env(database_url: str, instance_path: Path, **celery: object) -> dict[str, str]:
+    """The environment of a worker started for a test: our variables only, none inherited."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "TIMESHEET_"))}
+    env.update({
+        "TIMESHEET_ENV": "testing",
+        "TIMESHEET_INSTANCE_PATH": str(instance_path),
+        "FLASK_SQLALCHEMY_DATABASE_URI": database_url,
+        "FLASK_CELERY__imports": json.dumps([PROBE_MODULE]),
+        "PYTHONUNBUFFERED": "1",
+    })
+    for key, value in celery.items():
+        env[f"FLASK_CELERY__{key}"] = value if isinstance(value, str) else json.dumps(value)
+    return env
+
+
+def celery_overrides(env: dict[str, str]) -> dict[str, object]:
+    """The same CELERY settings for an in-test app, so it publishes where the worker listens."""
+    settings: dict[str, object] = {}
+    for key, value in env.items():
+        if key.startswith("FLASK_CELERY__"):
+            name = key.removeprefix("FLASK_CELERY__")
+            try:
+                settings[name] = json.loads(value)
+            except ValueError:
+                settings[name] = value
+    return settings
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and its pool children)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=STOP_TIMEOUT)
+
+
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):  # noqa: ANN001
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+@contextmanager
+def running_process(args: list[str], env: dict[str, str], log_path: Path, ready_text: str,
+                    timeout: float = READY_TIMEOUT) -> Iterator[Worker]:
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    worker = Worker(process, log_path)
+    try:
+        def ready() -> bool:
+            if process.poll() is not None:
+                raise AssertionError(f"{args[2:4]} exited early:\n{worker.log()[-4000:]}")
+            return ready_text in worker.log()
+
+        wait_for(ready, timeout, f"{' '.join(args[:4])} to start (log: {log_path})", 0.2)
+        yield worker
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=STOP_TIMEOUT)
+
+
+@contextmanager
+def running_worker(env: dict[str, str], log_path: Path, pool: str = "solo",
+                   concurrency: int = 2) -> Iterator[Worker]:
+    """``celery -A celery_worker worker`` with ``--pool solo`` or ``--pool prefork -c N``."""
+    args = [CELERY_BIN, "-A", "celery_worker", "worker", "--pool", pool, "--loglevel", "INFO",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h"]
+    if pool == "prefork":
+        args += ["--concurrency", str(concurrency)]
+    with running_process(args, env, log_path, " ready.") as worker:
+        yield worker
+
+
+# --- Probe tasks (registered in the worker through FLASK_CELERY__imports) -------------------------
+
+
+@shared_task(name="probe.config_and_db")
+def probe_config_and_db(user_id: int) -> dict[str, object]:
+    """What the worker's app context sees: its config, and a row of the test's database."""
+    from flask import current_app
+
+    from models import User
+
+    email = db.session.scalar(select(User.email).where(User.id == user_id))
+    return {
+        "testing": current_app.config["TESTING"],
+        "instance_path": current_app.instance_path,
+        "database": db.engine.url.render_as_string(hide_password=True),
+        "email": email,
+        "pid": os.getpid(),
+    }
+
+
+@shared_task(name="probe.fail_mid_transaction")
+def probe_fail_mid_transaction(email: str) -> None:
+    """Writes a row, then fails before committing: the row must vanish, the worker carry on."""
+    from models import User
+
+    db.session.add(User(email=email, name="Half", password_hash="x"))
+    db.session.flush()
+    db.session.execute(text("SELECT * FROM no_such_table"))
+
+
+@shared_task(name="probe.count_users")
+def probe_count_users(email: str) -> int:
+    from sqlalchemy import func
+
+    from models import User
+
+    return int(db.session.scalar(select(func.count()).where(User.email == email)) or 0)
