@@ -110,12 +110,18 @@ def register_celery(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from routes.dashboard import bp as dashboard_bp
+    from routes.entries import bp as entries_bp
     from routes.errors import bp as errors_bp
     from routes.main import bp as main_bp
+    from routes.projects import bp as projects_bp
     from routes.reports import bp as reports_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(entries_bp)
     app.register_blueprint(reports_bp)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from services import health
 
@@ -12,6 +13,9 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
+    """The landing page for visitors; a signed-in user goes straight to their week."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.week"))
     return render_template("main/index.html")
 
 

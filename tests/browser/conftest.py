@@ -100,6 +100,8 @@ def server_env(folder: Path) -> dict[str, str]:
         FLASK_WTF_CSRF_ENABLED="true",
         FLASK_CELERY__broker_url=f"sqla+sqlite:///{folder / 'celery-broker.sqlite3'}",
         FLASK_CELERY__result_backend=f"db+sqlite:///{folder / 'celery-results.sqlite3'}",
+        # Exports are files in the instance folder: the worker writes, the server sends them.
+        TIMESHEET_INSTANCE_PATH=str(folder / "instance"),
         PYTHONUNBUFFERED="1",
     )
     return env

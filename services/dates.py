@@ -1,0 +1,156 @@
+"""Week math and the user's time zone.
+
+Days are the user's local days: an entry's ``spent_on`` is the local date of its start, and the
+week view is a local ISO week (Monday first). Moments are stored in UTC; this module is the one
+place that converts between the two, with :mod:`zoneinfo`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# Dates outside this range are refused as input: they are typos, and near the ends of Python's
+# date range "the next week" or a time-zone offset would overflow into a 500.
+MIN_YEAR = 1970
+MAX_YEAR = 2100
+
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
+
+
+class BadDate(ValueError):
+    """Input that is not a date, a week or a time we accept; the message is for the user."""
+
+
+def user_zone(name: str | None) -> ZoneInfo:
+    """The user's zone; an unknown or empty name falls back to UTC rather than failing a page."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_today(zone_name: str | None) -> date:
+    return datetime.now(user_zone(zone_name)).date()
+
+
+def check_year(day: date) -> date:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise BadDate(f"Pick a date between {MIN_YEAR} and {MAX_YEAR}.")
+    return day
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Week:
+    """One ISO week: Monday to Sunday."""
+
+    monday: date
+
+    @property
+    def days(self) -> list[date]:
+        return [self.monday + timedelta(days=offset) for offset in range(7)]
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def label(self) -> str:
+        """``2026-W47``: the form the ``week`` query parameter takes."""
+        year, number, _ = self.monday.isocalendar()
+        return f"{year}-W{number:02d}"
+
+    @property
+    def previous(self) -> Week:
+        return Week(self.monday - timedelta(days=7))
+
+    @property
+    def next(self) -> Week:
+        return Week(self.monday + timedelta(days=7))
+
+    def contains(self, day: date) -> bool:
+        return self.monday <= day <= self.sunday
+
+
+def week_of(day: date) -> Week:
+    return Week(monday_of(day))
+
+
+def parse_week(week: str | None, start: str | None, today: date) -> Week:
+    """The week asked for by ``?week=2026-W47`` or ``?start=2026-11-18`` (any day of it);
+    neither means the week of ``today``. Raises :class:`BadDate` for anything malformed."""
+    if week:
+        match = _ISO_WEEK.match(week.strip())
+        if not match:
+            raise BadDate("The week must look like 2026-W47.")
+        year, number = int(match[1]), int(match[2])
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise BadDate(f"Pick a week between {MIN_YEAR} and {MAX_YEAR}.")
+        try:
+            return Week(date.fromisocalendar(year, number, 1))
+        except ValueError:
+            raise BadDate(f"{year} has no week {number}.") from None
+    if start:
+        return week_of(parse_day(start))
+    return week_of(today)
+
+
+def parse_day(text: str) -> date:
+    """A ``YYYY-MM-DD`` day within the accepted years."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadDate("The date must look like 2026-11-18.") from None
+    return check_year(day)
+
+
+def local_to_utc(day: date, at: time, zone_name: str | None) -> datetime:
+    """The UTC moment of a wall-clock time on a local day.
+
+    A time that does not exist (skipped by a clock change in spring) is refused; a time that
+    happens twice (autumn) means the first of the two.
+    """
+    zone = user_zone(zone_name)
+    local = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=zone)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise BadDate(f"{at:%H:%M} does not exist on {day:%Y-%m-%d} in {zone.key} (clock change).")
+    return moment
+
+
+def utc_to_local(moment: datetime, zone_name: str | None) -> datetime:
+    return moment.astimezone(user_zone(zone_name))
+
+
+_DURATION_HM = re.compile(r"^(\d{1,2}):([0-5]\d)$")
+_DURATION_UNITS = re.compile(r"^(?:(\d{1,2}(?:[.,]\d{1,2})?)\s*h)?\s*(?:(\d{1,4})\s*m(?:in)?)?$")
+
+
+def parse_duration(text: str) -> int:
+    """Minutes from what a person types: ``1:30``, ``90`` (minutes), ``1h30m``, ``1.5h``,
+    ``45m``. Raises :class:`BadDate` for anything else (the range check is the caller's)."""
+    value = text.strip().lower().replace(" ", "")
+    if value.isdigit():
+        return int(value)
+    match = _DURATION_HM.match(value)
+    if match:
+        return int(match[1]) * 60 + int(match[2])
+    if "h" in value and value[-1].isdigit():
+        value += "m"  # "1h30" means 1 h 30 min
+    match = _DURATION_UNITS.match(value)
+    if value and match and (match[1] or match[2]):
+        hours = float(match[1].replace(",", ".")) if match[1] else 0.0
+        return round(hours * 60) + int(match[2] or 0)
+    raise BadDate("Write the duration as 1:30, 90 (minutes), 1h30 or 1.5h.")
+
+
+def format_minutes(minutes: int | None) -> str:
+    """``90`` -> ``1:30``: hours and minutes, the way timesheets show them."""
+    minutes = int(minutes or 0)
+    return f"{minutes // 60}:{minutes % 60:02d}"

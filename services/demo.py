@@ -1,0 +1,90 @@
+"""A demo account with projects, tasks and two weeks of time, for trying the pages by hand, for
+screenshots and for the browser tests. Deterministic: the same call gives the same data."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, time, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from extensions import db
+from models import Project, Task, TimeEntry, User
+from services.dates import local_to_utc, local_today, monday_of
+
+DEMO_PROJECTS = {
+    "Website relaunch": ["Design", "Frontend", "Review"],
+    "Customer support": ["Tickets", "Calls"],
+    "Internal": ["Meetings", "Learning"],
+}
+ARCHIVED_PROJECT = ("Old intranet", ["Migration"])
+NOTES = ["", "", "standup", "pairing with Sam", "release prep", "follow-up", "docs"]
+
+
+class DemoUserExists(Exception):
+    pass
+
+
+def seed_demo(email: str, password: str, zone: str, *, replace: bool = False) -> User:
+    email = email.strip().lower()  # accounts store emails normalized
+    existing = db.session.scalar(select(User).where(User.email == email))
+    if existing is not None:
+        if not replace:
+            raise DemoUserExists(email)
+        db.session.delete(existing)
+        db.session.flush()
+    user = User(
+        email=email,
+        name="Demo User",
+        password_hash=generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"]),
+        timezone=zone,
+    )
+    db.session.add(user)
+    db.session.flush()
+    tasks = _projects_and_tasks(user)
+    today = local_today(zone)
+    rng = random.Random(42)  # noqa: S311  (demo data, not secrets)
+    first = monday_of(today) - timedelta(days=7)
+    for offset in range((today - first).days + 1):
+        day = first + timedelta(days=offset)
+        if day.weekday() < 5:
+            _log_day(user, day, tasks, rng)
+    db.session.commit()
+    return user
+
+
+def _projects_and_tasks(user: User) -> list[Task]:
+    tasks: list[Task] = []
+    for name, task_names in DEMO_PROJECTS.items():
+        project = Project(owner=user, name=name)
+        tasks += [Task(project=project, name=task_name) for task_name in task_names]
+        db.session.add(project)
+    archived_name, archived_tasks = ARCHIVED_PROJECT
+    old = Project(owner=user, name=archived_name, archived=True)
+    for task_name in archived_tasks:
+        Task(project=old, name=task_name)
+    db.session.add(old)
+    db.session.flush()
+    return tasks
+
+
+def _log_day(user: User, day: date, tasks: list[Task], rng: random.Random) -> None:
+    """A working day: blocks of 30 min to 3 h from about 8:30, six to eight hours in all."""
+    minute = 8 * 60 + rng.choice([0, 30, 45])
+    goal = minute + rng.randrange(6 * 60, 8 * 60 + 1, 15)
+    while minute < goal:
+        length = min(rng.randrange(30, 181, 15), goal - minute)
+        start = time(minute // 60, minute % 60)
+        db.session.add(
+            TimeEntry(
+                user=user,
+                task=rng.choice(tasks),
+                spent_on=day,
+                started_at=local_to_utc(day, start, user.timezone),
+                minutes=length,
+                note=rng.choice(NOTES),
+            )
+        )
+        minute += length + rng.choice([0, 0, 15, 30])

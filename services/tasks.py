@@ -1,0 +1,94 @@
+"""Tasks inside a user's projects. A task belongs to a user through its project, so every query
+joins the project and filters by its owner."""
+
+from __future__ import annotations
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
+
+from extensions import db
+from models import Project, Task
+from services.projects import NameTaken, clean_name
+
+
+def _owned_tasks(owner_id: int) -> Select:
+    return (
+        select(Task)
+        .join(Task.project)
+        .where(Project.owner_id == owner_id)
+        .options(contains_eager(Task.project))
+    )
+
+
+def get_task_for(owner_id: int, task_id: int) -> Task | None:
+    return db.session.scalar(_owned_tasks(owner_id).where(Task.id == task_id))
+
+
+def list_tasks(project: Project, *, page: int, per_page: int) -> Pagination:
+    query = (
+        select(Task)
+        .where(Task.project_id == project.id)
+        .order_by(Task.closed, func.lower(Task.name), Task.id)
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def open_tasks_for(owner_id: int) -> list[Task]:
+    """What time can be logged on: the user's open tasks in active projects, project loaded."""
+    query = (
+        _owned_tasks(owner_id)
+        .where(Task.closed.is_(False), Project.archived.is_(False))
+        .order_by(func.lower(Project.name), func.lower(Task.name), Task.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def get_open_task_for(owner_id: int, task_id: int) -> Task | None:
+    query = _owned_tasks(owner_id).where(
+        Task.id == task_id, Task.closed.is_(False), Project.archived.is_(False)
+    )
+    return db.session.scalar(query)
+
+
+def _name_taken(project_id: int, name: str, except_id: int | None) -> bool:
+    query = select(Task.id).where(
+        Task.project_id == project_id, func.lower(Task.name) == func.lower(name)
+    )
+    if except_id is not None:
+        query = query.where(Task.id != except_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _commit_name(name: str) -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise NameTaken(f"This project already has a task called {name!r}.") from None
+
+
+def create_task(project: Project, name: str) -> Task:
+    name = clean_name(name)
+    if _name_taken(project.id, name, None):
+        raise NameTaken(f"This project already has a task called {name!r}.")
+    task = Task(project_id=project.id, name=name)
+    db.session.add(task)
+    _commit_name(name)
+    return task
+
+
+def rename_task(task: Task, name: str) -> Task:
+    name = clean_name(name)
+    if _name_taken(task.project_id, name, task.id):
+        raise NameTaken(f"This project already has a task called {name!r}.")
+    task.name = name
+    _commit_name(name)
+    return task
+
+
+def set_closed(task: Task, closed: bool) -> Task:
+    task.closed = closed
+    db.session.commit()
+    return task

@@ -1,0 +1,97 @@
+"""Helpers for the timesheet page tests: rows inserted directly (no HTTP), a snapshot of every
+timesheet row to prove that a refused request changed nothing, and a signed-in client."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from extensions import db
+from models import Project, Task, TimeEntry, User
+from services.dates import local_to_utc
+from tests.conftest import login, make_user
+
+TIMESHEET_BLUEPRINTS = ("dashboard", "projects", "entries")
+
+
+def add_project(app: Flask, owner_id: int, name: str = "Apollo", archived: bool = False) -> int:
+    with app.app_context():
+        project = Project(owner_id=owner_id, name=name, archived=archived)
+        db.session.add(project)
+        db.session.commit()
+        return project.id
+
+
+def add_task(app: Flask, project_id: int, name: str = "Design", closed: bool = False) -> int:
+    with app.app_context():
+        task = Task(project_id=project_id, name=name, closed=closed)
+        db.session.add(task)
+        db.session.commit()
+        return task.id
+
+
+def add_entry(
+    app: Flask,
+    user_id: int,
+    task_id: int,
+    day: date,
+    start: str = "09:00",
+    minutes: int = 60,
+    note: str = "",
+) -> int:
+    with app.app_context():
+        zone = db.session.get(User, user_id).timezone
+        started_at = local_to_utc(day, time.fromisoformat(start), zone)
+        entry = TimeEntry(
+            user_id=user_id, task_id=task_id, spent_on=day, started_at=started_at,
+            minutes=minutes, note=note,
+        )
+        db.session.add(entry)
+        db.session.commit()
+        return entry.id
+
+
+def add_entries(app: Flask, user_id: int, rows: list[tuple[int, date, datetime, int]]) -> None:
+    """Many entries at once: (task_id, day, started_at, minutes)."""
+    with app.app_context():
+        db.session.add_all(
+            TimeEntry(user_id=user_id, task_id=task_id, spent_on=day, started_at=start,
+                      minutes=minutes)
+            for task_id, day, start, minutes in rows
+        )
+        db.session.commit()
+
+
+def count(app: Flask, model: type) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
+    """Every timesheet row, column by column: equal snapshots mean nothing changed."""
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    with app.app_context():
+        for model in (Project, Task, TimeEntry):
+            table = model.__table__
+            rows = db.session.execute(select(table).order_by(table.c.id)).all()
+            tables[table.name] = [tuple(row) for row in rows]
+    return tables
+
+
+def signed_in(app: Flask, email: str = "ada@example.com", **fields: Any) -> tuple[FlaskClient, int]:
+    """A new user and a test client logged in as them."""
+    user_id = make_user(app, email=email, **fields)
+    client = app.test_client()
+    login(client, app, user_id)
+    return client, user_id
+
+
+def entry_form(task_id: int, day: str = "2026-11-18", start: str = "09:00", **fields: str) -> dict:
+    data = {"task_id": str(task_id), "day": day, "start": start, "duration": "", "end": "",
+            "note": ""}
+    data.update(fields)
+    return data
