@@ -77,6 +77,9 @@ def register_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
     csrf.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
@@ -112,12 +115,14 @@ def register_celery(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from routes.dashboard import bp as dashboard_bp
     from routes.entries import bp as entries_bp
+    from routes.auth import bp as auth_bp
     from routes.errors import bp as errors_bp
     from routes.main import bp as main_bp
     from routes.projects import bp as projects_bp
     from routes.reports import bp as reports_bp
 
     app.register_blueprint(errors_bp)
+    app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(projects_bp)

@@ -36,7 +36,19 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-login_manager = LoginManager()
+
+
+class ForgivingLoginManager(LoginManager):
+    """Flask-Login 0.6.3 compares the remember cookie's digest with hmac.compare_digest, which
+    raises TypeError (a 500) on non-ASCII text; a cookie like that is simply not a login."""
+
+    def _load_user_from_remember_cookie(self, cookie: str) -> Any:
+        if not cookie.isascii():
+            return None
+        return super()._load_user_from_remember_cookie(cookie)
+
+
+login_manager = ForgivingLoginManager()
 csrf = CSRFProtect()
 
 

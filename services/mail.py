@@ -1,0 +1,71 @@
+"""Outgoing mail. Settings come only from ``current_app.config`` (``MAIL_*``).
+
+Three steps, each replaceable on its own:
+
+- ``build_message`` turns plain values into an ``EmailMessage``;
+- ``deliver`` hands it over: written to the log when ``MAIL_SERVER`` is unset (development), else
+  sent by SMTP (STARTTLS when ``MAIL_USE_TLS``, login when ``MAIL_USERNAME``); errors propagate,
+  so a caller that can retry (a worker task) sees them;
+- ``send_email`` is the ONE function the rest of the app calls for every mail. It takes strings
+  only (never ORM objects), so it can become "enqueue a worker task after commit" in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+
+
+def mail_logger() -> logging.Logger:
+    """A child of the app's logger, so it follows ``LOG_LEVEL`` (``app.logger`` is ``app``)."""
+    return current_app.logger.getChild("mail")
+
+
+def build_message(to: str, subject: str, body: str, sender: str | None = None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="timesheet.local")
+    message.set_content(body)
+    return message
+
+
+def deliver(message: EmailMessage) -> None:
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        _log_message(message)
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]),
+                      timeout=config["MAIL_TIMEOUT"]) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(message)
+    mail_logger().info("Mail sent by SMTP to %s: %s", message["To"], message["Subject"])
+
+
+def _log_message(message: EmailMessage) -> None:
+    # The decoded body, not message.as_string(): quoted-printable would break long links in two.
+    body = message.get_content()
+    mail_logger().info(
+        "Mail not sent (MAIL_SERVER is not set); here it is:\nFrom: %s\nTo: %s\nSubject: %s\n\n%s",
+        message["From"], message["To"], message["Subject"], body,
+    )
+
+
+def send_email(to: str, subject: str, body: str) -> bool:
+    """Send one mail now. A delivery failure is logged and reported as False, never raised: the
+    account change that asked for the mail is already committed and must not turn into a 500."""
+    try:
+        deliver(build_message(to, subject, body))
+    except (OSError, smtplib.SMTPException):
+        mail_logger().exception("Could not send mail to %s (%s)", to, subject)
+        return False
+    return True
