@@ -8,6 +8,7 @@ through a separate short transaction, at most once per ``REPORT_PROGRESS_EVERY_S
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -207,7 +208,8 @@ def run_export(report_id: int) -> str:
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
-        part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
         mark_failed(report_id, exc)
         raise
     return f"done: {rows} rows"

@@ -8,19 +8,18 @@ import csv
 import io
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from extensions import db
 from tests.conftest import dispose, login, make_app, make_user
 from tests.worker_helpers import (
     CELERY_BIN,
     Worker,
     running_process,
     running_worker,
+    seed_entries,
     wait_for,
     worker_env,
 )
@@ -50,7 +49,8 @@ def call(app: Flask, name: str, *args: object) -> object:
 def test_zero_server_default_uses_sqlite_files_in_the_instance_folder(stack) -> None:
     app, _worker, _env, _folder = stack
     conf = app.extensions["celery"].conf
-    assert conf.broker_url == "sqla+sqlite:///" + str(Path(app.instance_path) / "celery-broker.sqlite3")
+    broker_file = Path(app.instance_path) / "celery-broker.sqlite3"
+    assert conf.broker_url == f"sqla+sqlite:///{broker_file}"
     assert conf.result_backend.startswith("db+sqlite:///" + app.instance_path)
 
 
@@ -72,32 +72,6 @@ def test_a_task_failing_mid_transaction_leaves_the_next_task_unharmed(stack) -> 
     assert call(app, "probe.count_users", "half@x.org") == 0
     user_id = make_user(app, email="after-failure@example.com")
     assert call(app, "probe.config_and_db", user_id)["email"] == "after-failure@example.com"
-
-
-def seed_entries(app: Flask, user_id: int) -> None:
-    from models import Project, Task, TimeEntry
-
-    with app.app_context():
-        alpha = Project(owner_id=user_id, name="Alpha")
-        beta = Project(owner_id=user_id, name="=Beta")
-        design, build, ops = Task(name="Design"), Task(name="Build"), Task(name="Ops")
-        alpha.tasks.extend([design, build])
-        beta.tasks.append(ops)
-        db.session.add_all([alpha, beta])
-        db.session.flush()
-        rows = [
-            (design, date(2024, 3, 4), 9, 90, "kick-off"),
-            (build, date(2024, 3, 4), 13, 60, "+1 formula?"),
-            (ops, date(2024, 3, 5), 8, 30, ""),
-            (design, date(2024, 3, 9), 8, 45, "out of range"),
-        ]
-        for task, day, hour, minutes, note in rows:
-            db.session.add(TimeEntry(
-                user_id=user_id, task_id=task.id, spent_on=day,
-                started_at=datetime(day.year, day.month, day.day, hour, tzinfo=UTC),
-                minutes=minutes, note=note,
-            ))
-        db.session.commit()
 
 
 def test_export_requested_through_the_app_finishes_with_a_correct_csv(stack) -> None:

@@ -17,9 +17,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from celery import shared_task
+from flask import Flask
 from sqlalchemy import select, text
 
 from extensions import db
@@ -74,7 +76,7 @@ class Worker:
             self.process.wait(timeout=STOP_TIMEOUT)
 
 
-def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):  # noqa: ANN001
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):
     """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -123,6 +125,37 @@ def running_worker(env: dict[str, str], log_path: Path, pool: str = "solo",
         args += ["--concurrency", str(concurrency)]
     with running_process(args, env, log_path, " ready.") as worker:
         yield worker
+
+
+# --- Data -------------------------------------------------------------------------------------
+
+
+def seed_entries(app: Flask, user_id: int) -> None:
+    """Two projects, three tasks, three entries from 2024-03-04 to 03-05 and one on 03-09."""
+    from models import Project, Task, TimeEntry
+
+    with app.app_context():
+        alpha = Project(owner_id=user_id, name="Alpha")
+        beta = Project(owner_id=user_id, name="=Beta")
+        design, build, ops = Task(name="Design"), Task(name="Build"), Task(name="Ops")
+        alpha.tasks.extend([design, build])
+        beta.tasks.append(ops)
+        db.session.add_all([alpha, beta])
+        db.session.flush()
+        rows = [
+            (design, date(2024, 3, 4), 9, 90, "kick-off"),
+            (build, date(2024, 3, 4), 13, 60, "+1 formula?"),
+            (ops, date(2024, 3, 5), 8, 30, ""),
+            (design, date(2024, 3, 9), 8, 45, "out of range"),
+        ]
+        for task, day, hour, minutes, note in rows:
+            db.session.add(TimeEntry(
+                user_id=user_id, task_id=task.id, spent_on=day,
+                started_at=datetime(day.year, day.month, day.day, hour, tzinfo=UTC),
+                minutes=minutes, note=note,
+            ))
+        db.session.commit()
+
 
 
 # --- Probe tasks (registered in the worker through FLASK_CELERY__imports) -------------------------
