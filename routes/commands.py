@@ -35,3 +35,28 @@ def seed_demo(email: str, password: str, zone: str, replace: bool) -> None:
         message = f"{email} exists already; add --replace to start over."
         raise click.ClickException(message) from None
     click.echo(f"Demo user {user.email} (password {password!r}, time zone {zone}) is ready.")
+
+
+@cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.password_option(help="Asked for (twice) when not given.")
+def create_user(email: str, name: str, password: str) -> None:
+    """Create an account from the terminal (same rules as the sign-up form)."""
+    from flask import current_app
+
+    from services import accounts
+
+    minimum = int(current_app.config["PASSWORD_MIN_LENGTH"])
+    if not minimum <= len(password) <= accounts.PASSWORD_MAX_LENGTH:
+        raise click.ClickException(
+            f"The password needs {minimum} to {accounts.PASSWORD_MAX_LENGTH} characters.")
+    if not name.strip() or len(name.strip()) > accounts.NAME_MAX_LENGTH:
+        raise click.ClickException(f"The name needs 1 to {accounts.NAME_MAX_LENGTH} characters.")
+    if "@" not in email or len(accounts.normalize_email(email)) > accounts.EMAIL_MAX_LENGTH:
+        raise click.ClickException("That does not look like an email address.")
+    try:
+        user = accounts.register_user(name, email, password)
+    except accounts.EmailTaken:
+        raise click.ClickException(f"An account with {email.strip()} exists already.") from None
+    click.echo(f"Created {user.email} (id {user.id}).")

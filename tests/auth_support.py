@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,23 +122,41 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 made with the openssl command (no Python package needed)."""
+    cert, key = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )
+    return cert, key
+
+
 @contextmanager
-def smtp_sink(credentials: tuple[str, str] | None = None) -> Iterator[Sink]:
+def smtp_sink(credentials: tuple[str, str] | None = None,
+              tls: tuple[Path, Path] | None = None) -> Iterator[Sink]:
     """An aiosmtpd server in a thread, storing what it receives. With ``credentials`` it
-    requires AUTH LOGIN/PLAIN with exactly those (over plain TCP: it is a local test server)."""
+    requires AUTH LOGIN/PLAIN with exactly those; with ``tls`` (certificate, key) it offers
+    STARTTLS and refuses mail before it (and AUTH then needs TLS too)."""
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
 
     sink = Sink("127.0.0.1", free_port())
     options: dict[str, Any] = {}
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+        options.update(tls_context=context, require_starttls=True)
     if credentials is not None:
         def authenticator(server, session, envelope, mechanism, auth_data):
             login = (auth_data.login.decode(), auth_data.password.decode())
             sink.logins.append(login)
             return AuthResult(success=login == credentials, handled=False)
 
-        options = {"authenticator": authenticator, "auth_required": True,
-                   "auth_require_tls": False}
+        options.update(authenticator=authenticator, auth_required=True,
+                       auth_require_tls=tls is not None)
     controller = Controller(_Handler(sink), hostname=sink.host, port=sink.port,
                             ready_timeout=5, **options)
     controller.start()

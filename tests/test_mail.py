@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 
 import pytest
 from flask import Flask
 
 from services import mail
-from tests.auth_support import MAIL_LOGGER, free_port, smtp_sink
+from tests.auth_support import MAIL_LOGGER, free_port, self_signed_certificate, smtp_sink
 
 BODY = "Hello Ada,\n\nopen " + "https://timesheet.example/auth/reset/" + "x" * 150 + "\n\nÀ bientôt"
 
@@ -64,6 +65,32 @@ def test_smtp_login_with_configured_credentials(app: Flask) -> None:
     assert sink.logins[0] == ("mailer", "s3cret")
     assert set(sink.logins[1:]) == {("mailer", "wrong")}
     assert len(sink.messages) == 1
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    return self_signed_certificate(tmp_path_factory.mktemp("smtp-tls"))
+
+
+def test_starttls_and_login_against_a_real_tls_server(app: Flask, certificate, monkeypatch) -> None:
+    """The production path: STARTTLS with certificate checks, then AUTH, then the message."""
+    cert, _key = certificate
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust our test CA (read by OpenSSL)
+    with smtp_sink(credentials=("mailer", "s3cret"), tls=certificate) as sink:
+        app.config.update(MAIL_SERVER=sink.host, MAIL_PORT=sink.port, MAIL_USE_TLS=True,
+                          MAIL_USERNAME="mailer", MAIL_PASSWORD="s3cret")
+        with app.app_context():
+            assert mail.send_email("ada@example.com", "Over TLS", BODY) is True
+    assert sink.logins == [("mailer", "s3cret")]
+    assert [m["Subject"] for m in sink.messages] == ["Over TLS"]
+
+
+def test_starttls_refuses_an_untrusted_certificate(app: Flask, certificate) -> None:
+    with smtp_sink(tls=certificate) as sink:
+        app.config.update(MAIL_SERVER=sink.host, MAIL_PORT=sink.port, MAIL_USE_TLS=True)
+        with app.app_context(), pytest.raises(ssl.SSLCertVerificationError):
+            mail.deliver(mail.build_message("ada@example.com", "Hi", BODY))
+    assert sink.messages == []
 
 
 def test_use_tls_insists_on_starttls(app: Flask) -> None:
