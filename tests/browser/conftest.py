@@ -63,6 +63,7 @@ class Process:
 
     def stop(self) -> None:
         if self.popen.poll() is None:
+            # Graceful: gunicorn finishes its requests, the worker its task (~3 s on SQLite).
             self.popen.send_signal(signal.SIGTERM)
             try:
                 self.popen.wait(STOP_TIMEOUT)
@@ -210,9 +211,10 @@ def browser(chromium_path: Path) -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server: LiveServer) -> Iterator[object]:
+def page(live_server: LiveServer, browser) -> Iterator[object]:
     """A fresh context (no cookies) on the live server. Any request that leaves 127.0.0.1 is
-    refused and fails the test: the pages must work offline."""
+    refused and fails the test: the pages must work offline. (``live_server`` comes first so the
+    browser, set up after it, closes its connections before the server stops.)"""
     context = browser.new_context(
         base_url=live_server.url, accept_downloads=True, viewport={"width": 1100, "height": 900}
     )
