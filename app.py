@@ -89,13 +89,13 @@ def register_extensions(app: Flask) -> None:
 def register_celery(app: Flask) -> None:
     """Fill in the zero-server broker and result store (SQLite files in the instance folder)
     where no URL was configured, then build this app's Celery instance."""
-    settings = app.config["CELERY"]
-    if not settings.get("broker_url"):
-        settings["broker_url"] = "sqla+sqlite:///" + os.path.join(folder, "celery-broker.sqlite3")
     import importlib
 
-    if not settings.get("result_backend"):
+    settings = app.config["CELERY"]
     folder = app.instance_path
+    if not settings.get("broker_url"):
+        settings["broker_url"] = "sqla+sqlite:///" + os.path.join(folder, "celery-broker.sqlite3")
+    if not settings.get("result_backend"):
         results = os.path.join(folder, "celery-results.sqlite3")
         settings["result_backend"] = "db+sqlite:///" + results
     if not settings.get("beat_schedule_filename"):
@@ -113,9 +113,9 @@ def register_celery(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from routes.auth import bp as auth_bp
     from routes.dashboard import bp as dashboard_bp
     from routes.entries import bp as entries_bp
-    from routes.auth import bp as auth_bp
     from routes.errors import bp as errors_bp
     from routes.main import bp as main_bp
     from routes.projects import bp as projects_bp
@@ -124,10 +124,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(errors_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(projects_bp)
     app.register_blueprint(entries_bp)
-    app.register_blueprint(reports_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -67,19 +67,6 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
 
-def celery_init_app(app: Flask) -> Celery:
-    """A new Celery instance for this app, whose tasks run inside this app's context.
-
-    One per app, never a module global: a global keeps the first app it saw, and a test or a
-    second ``create_app()`` would run tasks against the wrong configuration. Code that enqueues
-    picks the instance of ``flask.current_app`` (see ``services/queue.py``).
-    """
-
-    class FlaskTask(Task):  # type: ignore[misc]
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
 def known_celery_settings() -> frozenset[str]:
     """Every lower-case setting name this Celery version understands."""
     from celery.app.defaults import NAMESPACES, flatten
@@ -108,16 +95,29 @@ def check_celery_settings(settings: dict[str, Any]) -> None:
         )
 
 
+def celery_init_app(app: Flask) -> Celery:
+    """A new Celery instance for this app, whose tasks run inside this app's context.
+
+    One per app, never a module global: a global keeps the first app it saw, and a test or a
+    second ``create_app()`` would run tasks against the wrong configuration. Code that enqueues
+    picks the instance of ``flask.current_app`` (see ``services/queue.py``).
+    """
+    settings = app.config["CELERY"]
+    check_celery_settings(settings)
+
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            # The context's teardown removes the session (rollback + return the connection), so
+            # a task that fails mid-transaction leaves nothing behind for the next task.
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
     celery_app = Celery(app.import_name, task_cls=FlaskTask)
     celery_app.config_from_object(settings)
     celery_app.flask_app = app  # type: ignore[attr-defined]  (read by dispose_engines_after_fork)
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
-    settings = app.config["CELERY"]
-    check_celery_settings(settings)
-            # The context's teardown removes the session (rollback + return the connection), so
-            # a task that fails mid-transaction leaves nothing behind for the next task.
 
 
 @worker_process_init.connect(weak=False, dispatch_uid="timesheet.dispose_engines_after_fork")
