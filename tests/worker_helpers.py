@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from celery import shared_task
+from celery.signals import worker_init
 from flask import Flask
 from sqlalchemy import select, text
 
@@ -31,6 +32,7 @@ CELERY_BIN = str(Path(sys.executable).with_name("celery"))
 READY_TIMEOUT = 40.0
 STOP_TIMEOUT = 10.0
 PROBE_MODULE = "tests.worker_helpers"
+WARM_POOL_VAR = "TIMESHEET_TEST_WARM_POOL"
 
 
 def worker_env(database_url: str, instance_path: Path, **celery: object) -> dict[str, str]:
@@ -59,6 +61,17 @@ def celery_overrides(env: dict[str, str]) -> dict[str, object]:
             except ValueError:
                 settings[name] = value
     return settings
+
+
+def app_like_worker(env: dict[str, str], database_url: str, instance_path: Path) -> Flask:
+    """An in-test app with the worker's CELERY settings: it publishes where the worker listens."""
+    import copy
+
+    from config import BaseConfig
+    from tests.conftest import make_app
+
+    settings = {**copy.deepcopy(BaseConfig.CELERY), **celery_overrides(env)}
+    return make_app(database_url, instance_path, CELERY=settings)
 
 
 @dataclass
@@ -156,6 +169,21 @@ def seed_entries(app: Flask, user_id: int) -> None:
             ))
         db.session.commit()
 
+
+
+# --- Fault set-up inside the worker -------------------------------------------------------------
+
+
+@worker_init.connect(weak=False, dispatch_uid="tests.warm_pool_before_fork")
+def warm_pool_before_fork(sender: object = None, **_kwargs: object) -> None:
+    """With WARM_POOL_VAR=1, the worker's main process opens a database connection and leaves it
+    in the pool before the pool processes fork (as a start-up check would): without the
+    dispose-after-fork in extensions.py, both children then talk over that one socket."""
+    if os.environ.get(WARM_POOL_VAR) != "1":
+        return
+    flask_app = sender.app.flask_app  # type: ignore[attr-defined]
+    with flask_app.app_context():
+        db.session.execute(text("SELECT 1"))
 
 
 # --- Probe tasks (registered in the worker through FLASK_CELERY__imports) -------------------------

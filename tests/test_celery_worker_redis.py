@@ -1,0 +1,134 @@
+"""A real prefork worker (``--pool prefork -c 2``) on Redis (broker and results) with the app on
+PostgreSQL, as in production. One worker for the module; Redis keys carry a per-run prefix and
+are deleted afterwards, so the tests share no state with anything else using that Redis."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+
+from tests.conftest import dispose, login, make_user, require, truncate_all
+from tests.worker_helpers import (
+    WARM_POOL_VAR,
+    app_like_worker,
+    running_worker,
+    seed_entries,
+    wait_for,
+    worker_env,
+)
+
+pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.postgres]
+TASK_TIMEOUT = 30
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    url = os.environ.get("TEST_REDIS_URL", "")
+    require(bool(url), "Redis (TEST_REDIS_URL)")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        require(False, f"Redis at {url} ({exc.__class__.__name__})")
+    yield url
+
+
+def redis_settings(url: str, prefix: str, **transport: object) -> dict[str, object]:
+    return {
+        "broker_url": url,
+        "result_backend": url,
+        "broker_transport_options": {"visibility_timeout": 3600, "global_keyprefix": prefix,
+                                     **transport},
+        "result_backend_transport_options": {"global_keyprefix": prefix},
+    }
+
+
+def delete_prefixed_keys(url: str, prefix: str) -> None:
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def stack(redis_url: str, pg_database_url: str,
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Path]]:
+    folder = tmp_path_factory.mktemp("redis-worker")
+    prefix = f"timesheet-test-{uuid.uuid4().hex[:10]}:"
+    env = worker_env(pg_database_url, folder / "instance", **redis_settings(redis_url, prefix))
+    env[WARM_POOL_VAR] = "1"  # the parent holds a pooled connection when the children fork
+    app = app_like_worker(env, pg_database_url, folder / "instance")
+    try:
+        with running_worker(env, folder / "worker.log", pool="prefork", concurrency=2) as worker:
+            yield app, worker.log_path
+    finally:
+        truncate_all(app)
+        dispose(app)
+        delete_prefixed_keys(redis_url, prefix)
+
+
+def test_probe_on_prefork_reads_config_and_database(stack) -> None:
+    app, _log = stack
+    user_id = make_user(app, email="redis-probe@example.com")
+    celery = app.extensions["celery"]
+    assert celery.conf.broker_url.startswith("redis://")
+    answers = [celery.send_task("probe.config_and_db", args=[user_id]) for _ in range(4)]
+    for result in answers:
+        body = result.get(timeout=TASK_TIMEOUT)
+        assert body["testing"] is True and body["email"] == "redis-probe@example.com"
+        assert body["database"].startswith("postgresql+psycopg://")
+
+
+def test_failing_mid_transaction_then_next_tasks_work_on_postgres(stack) -> None:
+    app, _log = stack
+    celery = app.extensions["celery"]
+    failed = [celery.send_task("probe.fail_mid_transaction", args=["pg-half@x.org"])
+              for _ in range(2)]
+    for result in failed:
+        with pytest.raises(Exception, match="no_such_table"):
+            result.get(timeout=TASK_TIMEOUT)
+    # Both pool processes ran a failed transaction; the aborted transaction is not reused.
+    checks = [celery.send_task("probe.count_users", args=["pg-half@x.org"]) for _ in range(4)]
+    assert [r.get(timeout=TASK_TIMEOUT) for r in checks] == [0, 0, 0, 0]
+
+
+def test_200_database_tasks_on_prefork_give_no_connection_error(stack) -> None:
+    app, log_path = stack
+    user_id = make_user(app, email="many@example.com")
+    celery = app.extensions["celery"]
+    results = [celery.send_task("probe.config_and_db", args=[user_id]) for _ in range(200)]
+    bodies = [result.get(timeout=TASK_TIMEOUT) for result in results]
+    assert all(body["email"] == "many@example.com" for body in bodies)
+    assert len({body["pid"] for body in bodies}) == 2  # both pool processes took part
+    log = log_path.read_text()
+    for sign in ("OperationalError", "SSL error", "server closed the connection", "InterfaceError"):
+        assert sign not in log
+
+
+def test_export_through_the_app_on_redis_and_postgres(stack) -> None:
+    app, _log = stack
+    user_id = make_user(app, email="redis-export@example.com")
+    seed_entries(app, user_id)
+    client = app.test_client()
+    login(client, app, user_id)
+    response = client.post("/reports/", data={"date_from": "2024-03-01", "date_to": "2024-03-31"})
+    assert response.status_code == 302
+    url = response.headers["Location"] + "/progress"
+
+    def finished() -> dict | None:
+        body = client.get(url).get_json()
+        return body if body["status"] in ("done", "failed") else None
+
+    body = wait_for(finished, TASK_TIMEOUT, "the export to finish", 0.2)
+    assert body["status"] == "done" and body["rows_written"] == 4
+    with client.get(body["download_url"]) as download:
+        rows = list(csv.reader(io.StringIO(download.get_data(as_text=True))))
+    assert rows[-1] == ["total", "", "", "", "225", "3.75", ""]
