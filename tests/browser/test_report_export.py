@@ -47,13 +47,20 @@ def test_export_shows_progress_then_a_download_with_the_logged_entry(
     state = page.locator(".report-state")
     expect(state.get_by_role("progressbar", name="Export progress")).to_be_attached()
     expect(state.get_by_role("status")).not_to_be_empty()
+    # Read in one go (the poller may change the page between two reads): until the export is
+    # done, the page shows its state and no download link.
+    status, link_shown = state.evaluate(
+        "box => [box.dataset.status,"
+        " box.querySelector('.report-download').checkVisibility()]"
+    )
+    assert link_shown == (status == "done"), (status, link_shown)
 
     # The page polls the progress URL and shows the link once the worker is done.
-    link = state.get_by_role("link", name="Download CSV")
-    expect(link).to_be_visible(timeout=EXPORT_TIMEOUT_MS)
-    expect(state).to_have_attribute("data-status", "done")
+    expect(state).to_have_attribute("data-status", "done", timeout=EXPORT_TIMEOUT_MS)
     expect(state.get_by_role("status")).to_have_text("Ready: 1 entries.")
     assert state.locator("progress").evaluate("bar => bar.value") == 100
+    link = state.get_by_role("link", name="Download CSV")
+    expect(link).to_be_visible()
 
     with page.expect_download() as started:
         link.click()
