@@ -81,6 +81,8 @@ class EntryForm(FlaskForm):
         self.task_id.choices = groups
 
     def validate_day(self, field: DateField) -> None:
+        if field.data is None:  # not a date at all: the field already says so
+            return
         try:
             check_year(field.data)
         except BadDate as error:

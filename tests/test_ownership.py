@@ -38,7 +38,10 @@ ID_ARGUMENTS = {"project_id", "task_id", "entry_id"}
 
 
 def timesheet_rules(app: Flask) -> list[Rule]:
-    rules = [r for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] in TIMESHEET_BLUEPRINTS]
+    rules = [
+        rule for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in TIMESHEET_BLUEPRINTS
+    ]
     assert len(rules) >= 14, "the timesheet blueprints are not registered"
     return sorted(rules, key=lambda rule: rule.rule)
 

@@ -1,0 +1,110 @@
+"""The number of SQL queries a page issues does not grow with the data on it (no N+1).
+
+Counted with a ``before_cursor_execute`` listener on the app's engine, around one request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from extensions import db
+from tests.timesheet_support import add_entries, add_entry, add_project, add_task, signed_in
+
+MONDAY = date(2026, 11, 16)
+
+
+@contextmanager
+def counted_queries(app: Flask) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def queries_for(app: Flask, client: FlaskClient, url: str) -> int:
+    client.get(url)  # warm-up: the first request may load things once (e.g. the user)
+    with counted_queries(app) as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def projects_with_tasks(app: Flask, user_id: int, projects: int, tasks: int) -> list[int]:
+    task_ids = []
+    for p in range(projects):
+        project_id = add_project(app, user_id, f"Project {p:02d}")
+        task_ids += [add_task(app, project_id, f"Task {t}") for t in range(tasks)]
+    return task_ids
+
+
+def fill_week(app: Flask, user_id: int, task_ids: list[int], count: int) -> None:
+    rows = []
+    for n in range(count):
+        day = MONDAY + timedelta(days=n % 7)
+        start = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(minutes=n)
+        rows.append((task_ids[n % len(task_ids)], day, start, 5))
+    add_entries(app, user_id, rows)
+
+
+@pytest.fixture
+def two_users(app: Flask):
+    small, small_id = signed_in(app, email="small@example.com")
+    big, big_id = signed_in(app, email="big@example.com")
+    return (small, small_id), (big, big_id)
+
+
+def test_week_view_queries_do_not_grow_with_entries(app: Flask, two_users) -> None:
+    (small, small_id), (big, big_id) = two_users
+    fill_week(app, small_id, projects_with_tasks(app, small_id, 1, 1), 5)
+    fill_week(app, big_id, projects_with_tasks(app, big_id, 8, 3), 200)
+    few = queries_for(app, small, "/week?week=2026-W47")
+    many = queries_for(app, big, "/week?week=2026-W47")
+    assert few == many, f"5 entries: {few} queries, 200 entries: {many} queries"
+    assert many <= 4
+
+
+def test_projects_list_queries_do_not_grow_with_projects_and_tasks(app: Flask, two_users) -> None:
+    (small, small_id), (big, big_id) = two_users
+    projects_with_tasks(app, small_id, 1, 1)
+    projects_with_tasks(app, big_id, 20, 6)
+    few = queries_for(app, small, "/projects/")
+    many = queries_for(app, big, "/projects/")
+    assert few == many, f"1 project: {few} queries, 20 projects with tasks: {many} queries"
+
+
+def test_entry_list_and_form_queries_do_not_grow(app: Flask, two_users) -> None:
+    (small, small_id), (big, big_id) = two_users
+    fill_week(app, small_id, projects_with_tasks(app, small_id, 1, 1), 2)
+    fill_week(app, big_id, projects_with_tasks(app, big_id, 10, 4), 60)
+    for url in ("/entries/", "/entries/new"):
+        few = queries_for(app, small, url)
+        many = queries_for(app, big, url)
+        assert few == many, f"{url}: {few} queries with little data, {many} with much"
+
+
+def test_project_page_queries_do_not_grow_with_tasks(app: Flask, two_users) -> None:
+    (small, small_id), (big, big_id) = two_users
+    small_project = add_project(app, small_id, "Small")
+    add_task(app, small_project, "Only")
+    big_project = add_project(app, big_id, "Big")
+    for n in range(20):
+        task = add_task(app, big_project, f"Task {n}")
+        add_entry(app, big_id, task, MONDAY)
+    few = queries_for(app, small, f"/projects/{small_project}")
+    many = queries_for(app, big, f"/projects/{big_project}")
+    assert few == many
