@@ -163,3 +163,10 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         )
     if not settings.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigError("FLASK_SQLALCHEMY_DATABASE_URI is not set: production needs a database URL.")
+    if not settings.get("TRUSTED_HOSTS"):
+        # Links in mail (password reset) are built from the request's Host header: without a
+        # list of trusted hosts, anyone can make the app mail a link to their own site.
+        raise ConfigError(
+            "FLASK_TRUSTED_HOSTS is not set: production needs the host names it answers to, "
+            'e.g. FLASK_TRUSTED_HOSTS=\'["timesheet.example.com"]\'.'
+        )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from extensions import db
 
@@ -30,6 +30,13 @@ def error_response(code: int, name: str, description: str) -> ResponseReturnValu
 def csrf_error(error: CSRFError) -> ResponseReturnValue:
     return error_response(400, "Bad Request", "The form expired or was not sent by this site. "
                           "Go back, reload the page and try again.")
+
+
+@bp.app_errorhandler(SecurityError)
+def untrusted_host(error: SecurityError) -> ResponseReturnValue:
+    # The Host header is not in TRUSTED_HOSTS: every url_for (the layout has several) would fail
+    # again, so the answer is plain text.
+    return Response(f"400 Bad Request: {error.description}", 400, mimetype="text/plain")
 
 
 @bp.app_errorhandler(HTTPException)

@@ -14,6 +14,7 @@ from tests.architecture.project_files import ROOT, clean_env
 
 GOOD_KEY = "k" * 48
 PG_URL = "postgresql://timesheet@127.0.0.1/timesheet"
+HOSTS = ["timesheet.example.com"]
 
 
 def production(tmp_path: Path, **overrides):
@@ -32,16 +33,31 @@ def production(tmp_path: Path, **overrides):
 )
 def test_production_refuses_a_weak_secret_key(tmp_path, secret_key, message) -> None:
     with pytest.raises(config.ConfigError, match=message):
-        production(tmp_path, SECRET_KEY=secret_key, SQLALCHEMY_DATABASE_URI=PG_URL)
+        production(tmp_path, SECRET_KEY=secret_key, SQLALCHEMY_DATABASE_URI=PG_URL,
+                   TRUSTED_HOSTS=HOSTS)
 
 
 def test_production_refuses_to_start_without_a_database_url(tmp_path) -> None:
     with pytest.raises(config.ConfigError, match="FLASK_SQLALCHEMY_DATABASE_URI"):
-        production(tmp_path, SECRET_KEY=GOOD_KEY)
+        production(tmp_path, SECRET_KEY=GOOD_KEY, TRUSTED_HOSTS=HOSTS)
+
+
+def test_production_refuses_to_start_without_trusted_hosts(tmp_path) -> None:
+    with pytest.raises(config.ConfigError, match="FLASK_TRUSTED_HOSTS"):
+        production(tmp_path, SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=PG_URL)
+
+
+def test_an_untrusted_host_gets_a_plain_400_not_a_500(tmp_path) -> None:
+    app = production(tmp_path, SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=PG_URL,
+                     TRUSTED_HOSTS=HOSTS)
+    response = app.test_client().get("/auth/login", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert b"not trusted" in response.data
 
 
 def test_production_starts_with_good_settings(tmp_path) -> None:
-    app = production(tmp_path, SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=PG_URL)
+    app = production(tmp_path, SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=PG_URL,
+                     TRUSTED_HOSTS=HOSTS)
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
