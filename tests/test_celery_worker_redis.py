@@ -6,19 +6,20 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from flask import Flask
 
-from tests.conftest import dispose, login, make_user, require, truncate_all
-from tests.worker_helpers import (
+from tests.conftest import dispose, login, make_user, truncate_all
+from tests.worker_helpers import (  # noqa: F401  (redis_url is a fixture)
     WARM_POOL_VAR,
     app_like_worker,
+    delete_prefixed_keys,
+    redis_settings,
+    redis_url,
     running_worker,
     seed_entries,
     wait_for,
@@ -30,36 +31,7 @@ TASK_TIMEOUT = 30
 
 
 @pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    url = os.environ.get("TEST_REDIS_URL", "")
-    require(bool(url), "Redis (TEST_REDIS_URL)")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        require(False, f"Redis at {url} ({exc.__class__.__name__})")
-    yield url
-
-
-def redis_settings(url: str, prefix: str, **transport: object) -> dict[str, object]:
-    return {
-        "broker_url": url,
-        "result_backend": url,
-        "broker_transport_options": {"visibility_timeout": 3600, "global_keyprefix": prefix,
-                                     **transport},
-        "result_backend_transport_options": {"global_keyprefix": prefix},
-    }
-
-
-def delete_prefixed_keys(url: str, prefix: str) -> None:
-    client = redis.Redis.from_url(url)
-    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
-    if keys:
-        client.delete(*keys)
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def stack(redis_url: str, pg_database_url: str,
+def stack(redis_url: str, pg_database_url: str,  # noqa: F811
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Path]]:
     folder = tmp_path_factory.mktemp("redis-worker")
     prefix = f"timesheet-test-{uuid.uuid4().hex[:10]}:"

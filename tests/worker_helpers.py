@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+import redis
 from celery import shared_task
 from celery.signals import worker_init
 from flask import Flask
@@ -72,6 +74,39 @@ def app_like_worker(env: dict[str, str], database_url: str, instance_path: Path)
 
     settings = {**copy.deepcopy(BaseConfig.CELERY), **celery_overrides(env)}
     return make_app(database_url, instance_path, CELERY=settings)
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """TEST_REDIS_URL, checked with a ping (a skip on a laptop, a failure in CI)."""
+    from tests.conftest import require
+
+    url = os.environ.get("TEST_REDIS_URL", "")
+    require(bool(url), "Redis (TEST_REDIS_URL)")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        require(False, f"Redis at {url} ({exc.__class__.__name__})")
+    yield url
+
+
+def redis_settings(url: str, prefix: str, **transport: object) -> dict[str, object]:
+    return {
+        "broker_url": url,
+        "result_backend": url,
+        "broker_transport_options": {"visibility_timeout": 3600, "global_keyprefix": prefix,
+                                     **transport},
+        "result_backend_transport_options": {"global_keyprefix": prefix},
+    }
+
+
+def delete_prefixed_keys(url: str, prefix: str) -> None:
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
 
 
 @dataclass
