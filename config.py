@@ -23,7 +23,7 @@ class BaseConfig:
     SECRET_KEY: str | None = None
     # A relative SQLite path lives in the instance folder (Flask-SQLAlchemy 3 resolves it there).
     SQLALCHEMY_DATABASE_URI: str | None = "sqlite:///timesheet.sqlite3"
-    # pool_pre_ping: a connection dropped by the server (restart, idle timeout) is replaced, not used.
+    # pool_pre_ping: a connection the server dropped (restart, idle timeout) is replaced, not used.
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
 
@@ -70,7 +70,10 @@ class BaseConfig:
         # instead of retrying for ever.
         "broker_connection_timeout": 3,
         "task_publish_retry_policy": {
-            "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
+            "max_retries": 2,
+            "interval_start": 0,
+            "interval_step": 0.5,
+            "interval_max": 1,
         },
         "result_expires": 24 * 3600,
         # Periodic jobs (celery -A celery_worker beat). The schedule file goes to the instance
@@ -124,8 +127,17 @@ CONFIGS: dict[str, type[BaseConfig]] = {
 }
 
 KNOWN_DEFAULT_SECRET_KEYS = frozenset(
-    {DevelopmentConfig.SECRET_KEY, TestingConfig.SECRET_KEY, "dev", "secret", "changeme",
-     "change-me", "your-secret-key", "secret-key", "development"}
+    {
+        DevelopmentConfig.SECRET_KEY,
+        TestingConfig.SECRET_KEY,
+        "dev",
+        "secret",
+        "changeme",
+        "change-me",
+        "your-secret-key",
+        "secret-key",
+        "development",
+    }
 )
 
 
@@ -134,7 +146,9 @@ def config_class(name: str) -> type[BaseConfig]:
         return CONFIGS[name]
     except KeyError:
         choices = ", ".join(sorted(CONFIGS))
-        raise ConfigError(f"Unknown configuration {name!r} (set {ENV_VAR} to one of: {choices})") from None
+        raise ConfigError(
+            f"Unknown configuration {name!r} (set {ENV_VAR} to one of: {choices})"
+        ) from None
 
 
 def normalize_database_url(url: str | None) -> str | None:
@@ -143,7 +157,7 @@ def normalize_database_url(url: str | None) -> str | None:
         return url
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -162,11 +176,13 @@ def check_settings(settings: Mapping[str, Any]) -> None:
             "use e.g. python -c 'import secrets; print(secrets.token_hex(32))'."
         )
     if not settings.get("SQLALCHEMY_DATABASE_URI"):
-        raise ConfigError("FLASK_SQLALCHEMY_DATABASE_URI is not set: production needs a database URL.")
+        raise ConfigError(
+            "FLASK_SQLALCHEMY_DATABASE_URI is not set: production needs a database URL."
+        )
     if not settings.get("TRUSTED_HOSTS"):
         # Links in mail (password reset) are built from the request's Host header: without a
         # list of trusted hosts, anyone can make the app mail a link to their own site.
         raise ConfigError(
             "FLASK_TRUSTED_HOSTS is not set: production needs the host names it answers to, "
-            'e.g. FLASK_TRUSTED_HOSTS=\'["timesheet.example.com"]\'.'
+            "e.g. FLASK_TRUSTED_HOSTS='[\"timesheet.example.com\"]'."
         )

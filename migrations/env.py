@@ -41,7 +41,11 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_item=render_item,
-        **{k: v for k, v in migrate_ext.configure_args.items() if k != "process_revision_directives"},
+        **{
+            k: v
+            for k, v in migrate_ext.configure_args.items()
+            if k != "process_revision_directives"
+        },
     )
     with context.begin_transaction():
         context.run_migrations()

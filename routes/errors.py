@@ -28,8 +28,11 @@ def error_response(code: int, name: str, description: str) -> ResponseReturnValu
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error: CSRFError) -> ResponseReturnValue:
-    return error_response(400, "Bad Request", "The form expired or was not sent by this site. "
-                          "Go back, reload the page and try again.")
+    return error_response(
+        400,
+        "Bad Request",
+        "The form expired or was not sent by this site. Go back, reload the page and try again.",
+    )
 
 
 @bp.app_errorhandler(SecurityError)
@@ -53,5 +56,8 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
 def internal_error(error: InternalServerError) -> ResponseReturnValue:
     # Whatever the failed request left in the session must not leak into the next one.
     db.session.rollback()
-    return error_response(500, "Internal Server Error",
-                          "Something went wrong on our side. Nothing was saved; please try again.")
+    return error_response(
+        500,
+        "Internal Server Error",
+        "Something went wrong on our side. Nothing was saved; please try again.",
+    )

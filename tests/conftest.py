@@ -43,7 +43,10 @@ def require(available: bool, what: str) -> None:
 
 def make_app(database_url: str, instance_path: Path, **overrides) -> Flask:
     return create_app(
-        "testing", instance_path=str(instance_path), SQLALCHEMY_DATABASE_URI=database_url, **overrides
+        "testing",
+        instance_path=str(instance_path),
+        SQLALCHEMY_DATABASE_URI=database_url,
+        **overrides,
     )
 
 
@@ -114,7 +117,10 @@ def pg_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # the server is down or refuses us: say so once, clearly
         admin.dispose()
-        require(False, f"PostgreSQL at {make_url(admin_url).render_as_string()} ({exc.__class__.__name__})")
+        require(
+            False,
+            f"PostgreSQL at {make_url(admin_url).render_as_string()} ({exc.__class__.__name__})",
+        )
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     app = make_app(url, tmp_path_factory.mktemp("pg-template"))
     with app.app_context():
@@ -164,7 +170,13 @@ def runner(app: Flask) -> FlaskCliRunner:
 # --- Users --------------------------------------------------------------------------------------
 
 
-def make_user(app: Flask, email: str = "ada@example.com", name: str = "Ada", password: str = "correct horse battery", **fields):
+def make_user(
+    app: Flask,
+    email: str = "ada@example.com",
+    name: str = "Ada",
+    password: str = "correct horse battery",
+    **fields,
+):
     """Insert a user directly (no HTTP), committed, and return its id."""
     from werkzeug.security import generate_password_hash
 

@@ -22,8 +22,9 @@ def add_project_with_entry(app: Flask, user_id: int, minutes: int = 60) -> tuple
     with app.app_context():
         project = Project(owner_id=user_id, name="Apollo")
         task = Task(project=project, name="Design")
-        entry = TimeEntry(user_id=user_id, task=task, spent_on=START.date(), started_at=START,
-                          minutes=minutes)
+        entry = TimeEntry(
+            user_id=user_id, task=task, spent_on=START.date(), started_at=START, minutes=minutes
+        )
         db.session.add_all([project, task, entry])
         db.session.commit()
         return project.id, task.id, entry.id
@@ -57,7 +58,9 @@ def test_project_names_are_unique_per_owner(any_app: Flask) -> None:
     ada = make_user(any_app, email="ada@example.com")
     bob = make_user(any_app, email="bob@example.com")
     with any_app.app_context():
-        db.session.add_all([Project(owner_id=ada, name="Apollo"), Project(owner_id=bob, name="Apollo")])
+        db.session.add_all(
+            [Project(owner_id=ada, name="Apollo"), Project(owner_id=bob, name="Apollo")]
+        )
         db.session.commit()  # the same name for two owners is fine
         db.session.add(Project(owner_id=ada, name="Apollo"))
         with pytest.raises(IntegrityError, match=r"uq_projects_owner_id_name|UNIQUE"):
@@ -115,8 +118,13 @@ def test_naive_datetimes_are_refused(app: Flask) -> None:
     user_id = make_user(app)
     with app.app_context():
         project = Project(owner_id=user_id, name="P")
-        entry = TimeEntry(user_id=user_id, task=Task(project=project, name="T"),
-                          spent_on=START.date(), started_at=START.replace(tzinfo=None), minutes=5)
+        entry = TimeEntry(
+            user_id=user_id,
+            task=Task(project=project, name="T"),
+            spent_on=START.date(),
+            started_at=START.replace(tzinfo=None),
+            minutes=5,
+        )
         db.session.add(entry)
         with pytest.raises(StatementError, match="naive datetime"):
             db.session.commit()

@@ -33,6 +33,7 @@ def clean_env() -> dict[str, str]:
     import os
 
     return {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if not k.startswith(("FLASK_", "TIMESHEET_")) and k != "PYTHONPATH"
     }

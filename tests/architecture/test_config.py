@@ -33,8 +33,9 @@ def production(tmp_path: Path, **overrides):
 )
 def test_production_refuses_a_weak_secret_key(tmp_path, secret_key, message) -> None:
     with pytest.raises(config.ConfigError, match=message):
-        production(tmp_path, SECRET_KEY=secret_key, SQLALCHEMY_DATABASE_URI=PG_URL,
-                   TRUSTED_HOSTS=HOSTS)
+        production(
+            tmp_path, SECRET_KEY=secret_key, SQLALCHEMY_DATABASE_URI=PG_URL, TRUSTED_HOSTS=HOSTS
+        )
 
 
 def test_production_refuses_to_start_without_a_database_url(tmp_path) -> None:
@@ -48,26 +49,28 @@ def test_production_refuses_to_start_without_trusted_hosts(tmp_path) -> None:
 
 
 def test_an_untrusted_host_gets_a_plain_400_not_a_500(tmp_path) -> None:
-    app = production(tmp_path, SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=PG_URL,
-                     TRUSTED_HOSTS=HOSTS)
+    app = production(
+        tmp_path, SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=PG_URL, TRUSTED_HOSTS=HOSTS
+    )
     response = app.test_client().get("/auth/login", headers={"Host": "evil.example"})
     assert response.status_code == 400
     assert b"not trusted" in response.data
 
 
 def test_production_starts_with_good_settings(tmp_path) -> None:
-    app = production(tmp_path, SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=PG_URL,
-                     TRUSTED_HOSTS=HOSTS)
+    app = production(
+        tmp_path, SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=PG_URL, TRUSTED_HOSTS=HOSTS
+    )
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
 def test_production_from_the_environment_fails_at_start_with_a_clear_message(tmp_path) -> None:
-    env = clean_env() | {"TIMESHEET_ENV": "production",
-                         "FLASK_SQLALCHEMY_DATABASE_URI": PG_URL}
+    env = clean_env() | {"TIMESHEET_ENV": "production", "FLASK_SQLALCHEMY_DATABASE_URI": PG_URL}
     flask = str(Path(sys.executable).with_name("flask"))
-    result = subprocess.run([flask, "routes"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [flask, "routes"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0
     assert "FLASK_SECRET_KEY is not set" in result.stderr
 
@@ -111,8 +114,16 @@ def test_database_urls_use_psycopg3(url, expected) -> None:
 
 def test_config_module_imports_no_flask() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", "import sys, config; print(sorted(m for m in sys.modules "
-         "if m.split('.')[0] in {'flask', 'sqlalchemy', 'celery'}))"],
-        cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import sys, config; print(sorted(m for m in sys.modules "
+            "if m.split('.')[0] in {'flask', 'sqlalchemy', 'celery'}))",
+        ],
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.stdout.strip() == "[]", result.stderr

@@ -9,7 +9,9 @@ from flask import Flask
 from tests.conftest import dispose, make_user
 
 
-def test_two_apps_in_one_process_both_work(app: Flask, sqlite_template: Path, tmp_path: Path) -> None:
+def test_two_apps_in_one_process_both_work(
+    app: Flask, sqlite_template: Path, tmp_path: Path
+) -> None:
     import shutil
 
     from tests.conftest import make_app

@@ -19,8 +19,9 @@ def shadow_tree(destination: Path) -> Path:
         (destination / name).mkdir(parents=True)
         shutil.copyfile(ROOT / f"{name}.py", destination / name / "__init__.py")
     for package in PACKAGES:
-        shutil.copytree(ROOT / package, destination / package,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / package, destination / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     shutil.copyfile(ROOT / "pyproject.toml", destination / "pyproject.toml")
     return destination
 
@@ -31,7 +32,11 @@ def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
     lint = Path(sys.executable).with_name("lint-imports")
     return subprocess.run(
         [str(lint), "--config", str(tree / "pyproject.toml"), "--no-cache"],
-        cwd=tree, env=env, capture_output=True, text=True, timeout=120,
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -30,7 +30,8 @@ PROBE = textwrap.dedent(
     for info in pkgutil.walk_packages(models.__path__, "models."):
         module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ == module.__name__ and issubclass(cls, db.Model) and hasattr(cls, "__table__"):
+            is_model = issubclass(cls, db.Model) and hasattr(cls, "__table__")
+            if is_model and cls.__module__ == module.__name__:
                 defined.add(cls.__table__.name)
     print(json.dumps({"seen_by_app": seen_by_app, "defined": sorted(defined),
                       "exported": sorted(models.__all__)}))
@@ -39,8 +40,14 @@ PROBE = textwrap.dedent(
 
 
 def run_probe(cwd=ROOT) -> dict:
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=cwd, env=clean_env(),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -56,10 +63,16 @@ def test_a_model_missing_from_models_init_is_caught(tmp_path) -> None:
     import shutil
 
     tree = tmp_path / "tree"
-    shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "instance", "__pycache__", "tests", "node_modules", "test-artifacts"))
-    (tree / "models" / "invoice.py").write_text(textwrap.dedent(
-        """
+    shutil.copytree(
+        ROOT,
+        tree,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "instance", "__pycache__", "tests", "node_modules", "test-artifacts"
+        ),
+    )
+    (tree / "models" / "invoice.py").write_text(
+        textwrap.dedent(
+            """
         from sqlalchemy.orm import Mapped, mapped_column
         from extensions import db
 
@@ -67,7 +80,8 @@ def test_a_model_missing_from_models_init_is_caught(tmp_path) -> None:
             __tablename__ = "invoices"
             id: Mapped[int] = mapped_column(primary_key=True)
         """
-    ))
+        )
+    )
     found = run_probe(cwd=tree)
     assert "invoices" in found["defined"]
     assert "invoices" not in found["seen_by_app"]

@@ -78,11 +78,13 @@ def test_postgres_upgrade_check_downgrade_upgrade(empty_pg_url: str, tmp_path: P
 def test_postgres_constraints_all_follow_the_naming_convention(pg_app: Flask) -> None:
     """PostgreSQL names an unnamed constraint itself (users_pkey, users_email_key): none here."""
     with pg_app.app_context():
-        names = db.session.scalars(text(
-            "SELECT c.conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
-            "JOIN pg_namespace n ON n.oid = t.relnamespace "
-            "WHERE n.nspname = current_schema() AND t.relname != 'alembic_version'"
-        )).all()
+        names = db.session.scalars(
+            text(
+                "SELECT c.conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+                "JOIN pg_namespace n ON n.oid = t.relnamespace "
+                "WHERE n.nspname = current_schema() AND t.relname != 'alembic_version'"
+            )
+        ).all()
     assert names
     assert [n for n in names if not re.match(r"^(pk|fk|uq|ck)_", n)] == []
 
@@ -106,7 +108,9 @@ def unnamed_constraints(source: str) -> list[str]:
         match = CONSTRUCTOR.search(line)
         if match and "name=" not in match.group(2):
             found.append(line.strip())
-        if re.search(r"\.create_(index|unique_constraint|foreign_key|check_constraint)\(\s*None", line):
+        if re.search(
+            r"\.create_(index|unique_constraint|foreign_key|check_constraint)\(\s*None", line
+        ):
             found.append(line.strip())
     return found
 
@@ -120,21 +124,32 @@ def test_no_unnamed_constraint_in_migrations() -> None:
 
 def test_the_unnamed_constraint_check_can_fail() -> None:
     assert unnamed_constraints("    sa.UniqueConstraint('email'),")
-    assert unnamed_constraints("    batch_op.create_foreign_key(None, 'users', ['user_id'], ['id'])")
+    assert unnamed_constraints(
+        "    batch_op.create_foreign_key(None, 'users', ['user_id'], ['id'])"
+    )
     assert not unnamed_constraints("    sa.UniqueConstraint('email', name=op.f('uq_users_email')),")
 
 
 @pytest.mark.slow
 def test_flask_commands_work_from_a_fresh_checkout_with_no_environment(tmp_path: Path) -> None:
-    """`flask db upgrade`, `flask db check` and `flask routes` from the repository root, no FLASK_APP,
-    no variable: the flask command finds create_app in app.py and the default is SQLite."""
+    """`flask db upgrade`, `flask db check` and `flask routes` from the repository root, with no
+    FLASK_APP or any variable: flask finds create_app in app.py and the default is SQLite."""
     tree = tmp_path / "checkout"
-    shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "instance", "__pycache__", "test-artifacts"))
+    shutil.copytree(
+        ROOT,
+        tree,
+        ignore=shutil.ignore_patterns(".venv", ".git", "instance", "__pycache__", "test-artifacts"),
+    )
     flask = str(Path(__import__("sys").executable).with_name("flask"))
     for command in (["db", "upgrade"], ["db", "check"], ["routes"]):
-        result = subprocess.run([flask, *command], cwd=tree, env=clean_env(),
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [flask, *command],
+            cwd=tree,
+            env=clean_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, (command, result.stderr)
     assert (tree / "instance" / "timesheet.sqlite3").exists()
     assert "main.healthz" in result.stdout

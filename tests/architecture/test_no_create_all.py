@@ -22,7 +22,11 @@ def offending_lines(paths) -> list[str]:
 
 
 def test_no_create_all_outside_tests() -> None:
-    paths = [*application_files(), *(ROOT / "migrations").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]
+    paths = [
+        *application_files(),
+        *(ROOT / "migrations").rglob("*.py"),
+        *(ROOT / "bench").rglob("*.py"),
+    ]
     assert offending_lines(paths) == []
 
 
