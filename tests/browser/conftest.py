@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -91,6 +92,17 @@ def start(name: str, command: list[str], env: dict[str, str], folder: Path) -> P
     return Process(name, popen, log)
 
 
+def tool(name: str) -> str:
+    """A console script of this environment (the venv's bin), else the one on PATH."""
+    path = BIN / name
+    if path.exists():
+        return str(path)
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed (pip install -e '.[dev]')", pytrace=False)
+    return found
+
+
 def server_env(folder: Path) -> dict[str, str]:
     """The same settings for the web server, ``flask db upgrade`` and the worker: one database,
     one broker and one result store, all files in this session's folder."""
@@ -110,7 +122,7 @@ def server_env(folder: Path) -> dict[str, str]:
 
 def gunicorn_command() -> list[str]:
     command = [
-        str(BIN / "gunicorn"), "run:app", "--bind", "127.0.0.1:0", "--workers", "1",
+        tool("gunicorn"), "run:app", "--bind", "127.0.0.1:0", "--workers", "1",
         "--threads", "4", "--graceful-timeout", "3", "--access-logfile", "-",
     ]
     from gunicorn.config import KNOWN_SETTINGS
@@ -156,7 +168,7 @@ def live_server(
     folder = tmp_path_factory.mktemp("browser")
     env = server_env(folder)
     upgrade = subprocess.run(
-        [str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, capture_output=True,
+        [tool("flask"), "db", "upgrade"], cwd=ROOT, env=env, capture_output=True,
         text=True, timeout=60, check=False,
     )
     if upgrade.returncode != 0:
@@ -185,8 +197,7 @@ def celery_worker(live_server: LiveServer) -> Process:
     """A real worker, the exact command of the Procfile, on the server's broker and database."""
     worker = start(
         "worker",
-        [str(BIN / "celery"), "-A", "celery_worker", "worker", "--pool", "solo",
-         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        [tool("celery"), "-A", "celery_worker", "worker", "--loglevel", "INFO", "--pool", "solo"],
         live_server.env,
         live_server.folder,
     )
