@@ -81,13 +81,13 @@ def _commit_name(owner_id: int, name: str) -> None:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise NameTaken(f"You already have a project called {name!r}.") from None
+        raise NameTaken(f"You already have a project called “{name}”.") from None
 
 
 def create_project(owner_id: int, name: str) -> Project:
     name = clean_name(name)
     if _name_taken(owner_id, name, None):
-        raise NameTaken(f"You already have a project called {name!r}.")
+        raise NameTaken(f"You already have a project called “{name}”.")
     project = Project(owner_id=owner_id, name=name)
     db.session.add(project)
     _commit_name(owner_id, name)
@@ -97,7 +97,7 @@ def create_project(owner_id: int, name: str) -> Project:
 def rename_project(project: Project, name: str) -> Project:
     name = clean_name(name)
     if _name_taken(project.owner_id, name, project.id):
-        raise NameTaken(f"You already have a project called {name!r}.")
+        raise NameTaken(f"You already have a project called “{name}”.")
     project.name = name
     _commit_name(project.owner_id, name)
     return project

@@ -66,13 +66,13 @@ def _commit_name(name: str) -> None:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise NameTaken(f"This project already has a task called {name!r}.") from None
+        raise NameTaken(f"This project already has a task called “{name}”.") from None
 
 
 def create_task(project: Project, name: str) -> Task:
     name = clean_name(name)
     if _name_taken(project.id, name, None):
-        raise NameTaken(f"This project already has a task called {name!r}.")
+        raise NameTaken(f"This project already has a task called “{name}”.")
     task = Task(project_id=project.id, name=name)
     db.session.add(task)
     _commit_name(name)
@@ -82,7 +82,7 @@ def create_task(project: Project, name: str) -> Task:
 def rename_task(task: Task, name: str) -> Task:
     name = clean_name(name)
     if _name_taken(task.project_id, name, task.id):
-        raise NameTaken(f"This project already has a task called {name!r}.")
+        raise NameTaken(f"This project already has a task called “{name}”.")
     task.name = name
     _commit_name(name)
     return task

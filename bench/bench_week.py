@@ -1,0 +1,81 @@
+"""Week view: SQL queries and response time as the week fills up.
+
+    .venv/bin/python bench/bench_week.py [--sizes 5,200,2000]
+
+For each size, a fresh SQLite file (migrated to head) gets one user with 8 projects x 3 tasks and
+that many entries in one ISO week; then GET /week is sent 20 times through the test client.
+Prints the queries per request (must be the same for every size: no N+1) and the median time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MONDAY = date(2026, 11, 16)
+ROUNDS = 20
+
+
+def run(size: int) -> tuple[int, float]:
+    sys.path.insert(0, str(ROOT))
+    from flask_migrate import upgrade
+    from sqlalchemy import event
+
+    from app import create_app
+    from extensions import db
+    from models import Project, Task, TimeEntry, User
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app("testing", instance_path=folder,
+                         SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.sqlite3")
+        with app.app_context():
+            upgrade()
+            user = User(email="bench@example.com", name="Bench", password_hash="-")
+            projects = [Project(owner=user, name=f"P{p}") for p in range(8)]
+            tasks = [Task(project=project, name=f"T{t}") for project in projects for t in range(3)]
+            db.session.add_all([user, *tasks])
+            db.session.flush()
+            for n in range(size):
+                day = MONDAY + timedelta(days=n % 7)
+                start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+                db.session.add(TimeEntry(user=user, task=tasks[n % len(tasks)], spent_on=day,
+                                         started_at=start + timedelta(minutes=n % 1000),
+                                         minutes=max(1, 1440 * 7 // max(size, 1) // 7)))
+            db.session.commit()
+            token = user.session_token
+            engine = db.engine
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+        statements: list[str] = []
+        client.get("/week?week=2026-W47")  # warm-up
+        event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        timings = []
+        for _ in range(ROUNDS):
+            began = time.perf_counter()
+            assert client.get("/week?week=2026-W47").status_code == 200
+            timings.append(time.perf_counter() - began)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        return len(statements) // ROUNDS, statistics.median(timings) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="5,200,2000")
+    sizes = [int(size) for size in parser.parse_args().sizes.split(",")]
+    print(f"{'entries':>8} {'queries/request':>16} {'median ms':>10}")
+    for size in sizes:
+        queries, median_ms = run(size)
+        print(f"{size:>8} {queries:>16} {median_ms:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()
