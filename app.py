@@ -20,7 +20,7 @@ from extensions import celery_init_app, configure_sqlite, csrf, db, login_manage
 INSTANCE_PATH_VAR = "TIMESHEET_INSTANCE_PATH"
 # Modules holding @shared_task functions. The factory imports them, so `import celery_worker`
 # alone registers every task with the worker.
-TASK_MODULES = ("services.report_tasks", "services.cleanup")
+TASK_MODULES = ("services.report_tasks", "services.cleanup", "services.mail_tasks")
 # Options the SQLAlchemy transport understands; it hands any other one to create_engine(),
 # which refuses Redis-only ones such as visibility_timeout.
 SQLA_TRANSPORT_OPTIONS = (

@@ -20,6 +20,10 @@ from email.utils import make_msgid
 
 from flask import current_app
 
+from services import queue
+
+DELIVER_TASK = "mail.deliver"
+
 
 def mail_logger() -> logging.Logger:
     """A child of the app's logger, so it follows ``LOG_LEVEL`` (``app.logger`` is ``app``)."""
@@ -61,8 +65,21 @@ def _log_message(message: EmailMessage) -> None:
 
 
 def send_email(to: str, subject: str, body: str) -> bool:
-    """Send one mail now. A delivery failure is logged and reported as False, never raised: the
-    account change that asked for the mail is already committed and must not turn into a 500."""
+    """Send one mail. The ONE function every account mail goes through.
+
+    ``MAIL_DELIVERY == "worker"`` (the default): the mail becomes a ``mail.deliver`` task for the
+    worker (retries with backoff on transient SMTP errors), published once the current
+    transaction commits - a task sent earlier could run before the account it is about exists.
+    ``"inline"``: sent now, in the request.
+
+    Never raises: a failure (broker or mail server down) is logged and reported as False, because
+    the account change that asked for the mail is already committed and must not become a 500.
+    """
+    if current_app.config.get("MAIL_DELIVERY", "worker") == "worker":
+        queued = queue.enqueue_when_committed(DELIVER_TASK, to, subject, body)
+        if not queued:
+            mail_logger().error("Could not queue mail to %s (%s)", to, subject)
+        return queued
     try:
         deliver(build_message(to, subject, body))
     except (OSError, smtplib.SMTPException):

@@ -12,7 +12,7 @@ from flask import Flask
 from config import ConfigError
 from tests.conftest import ROOT, dispose, make_app
 
-TASK_NAMES = ("reports.export", "cleanup.expired")
+TASK_NAMES = ("reports.export", "cleanup.expired", "mail.deliver")
 
 
 def test_an_unknown_celery_setting_is_an_error_naming_it(tmp_path) -> None:

@@ -1,0 +1,126 @@
+"""Mail through the worker: which SMTP failures are retried, publishing after the commit, and a
+real ``celery -A celery_worker worker`` delivering to a local SMTP server that first answers
+"451 try again later" (a retry with backoff), then accepts."""
+
+from __future__ import annotations
+
+import shutil
+import smtplib
+import ssl
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from extensions import db
+from services import mail, queue
+from services.mail_tasks import backoff_seconds, is_transient
+from tests.auth_support import free_port, register
+from tests.conftest import dispose
+from tests.worker_helpers import app_like_worker, running_worker, wait_for, worker_env
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (smtplib.SMTPServerDisconnected("gone"), True),
+        (smtplib.SMTPConnectError(421, b"busy"), True),
+        (smtplib.SMTPResponseException(451, b"try later"), True),
+        (smtplib.SMTPSenderRefused(452, b"full", "a@b"), True),
+        (smtplib.SMTPDataError(421, b"closing"), True),
+        (ConnectionRefusedError(), True),
+        (TimeoutError(), True),
+        (smtplib.SMTPResponseException(554, b"no"), False),
+        (smtplib.SMTPAuthenticationError(535, b"bad login"), False),
+        (smtplib.SMTPRecipientsRefused({"x@y": (550, b"no such user")}), False),
+        (smtplib.SMTPNotSupportedError("STARTTLS"), False),
+        (ssl.SSLCertVerificationError("self-signed"), False),
+        (ValueError("bug"), False),
+    ],
+)
+def test_transient_smtp_errors_are_retried_permanent_ones_are_not(error, transient) -> None:
+    assert is_transient(error) is transient
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    delays = [backoff_seconds(n, 30, 1200) for n in range(8)]
+    assert 24 <= delays[0] <= 30 and 48 <= delays[1] <= 60 and 96 <= delays[2] <= 120
+    assert all(d <= 1200 for d in delays) and delays[-1] >= 960
+
+
+def test_send_email_publishes_only_after_the_commit(app: Flask, monkeypatch) -> None:
+    from models import User
+
+    sent: list[tuple] = []
+    monkeypatch.setattr(queue, "enqueue", lambda name, *args: sent.append((name, *args)) or "id")
+    app.config["MAIL_DELIVERY"] = "worker"
+    with app.app_context():
+        db.session.add(User(email="new@example.com", name="New", password_hash="x"))
+        db.session.flush()
+        assert mail.send_email("new@example.com", "Welcome", "Hi") is True
+        assert sent == []  # the account is not committed yet: a worker would not find it
+        db.session.commit()
+        assert sent == [("mail.deliver", "new@example.com", "Welcome", "Hi")]
+        # Nothing uncommitted: published at once.
+        assert mail.send_email("x@example.com", "Reset", "Link") is True
+        assert sent[-1] == ("mail.deliver", "x@example.com", "Reset", "Link")
+        # Rolled back: never published.
+        db.session.add(User(email="gone@example.com", name="Gone", password_hash="x"))
+        mail.send_email("gone@example.com", "Welcome", "Hi")
+        db.session.rollback()
+        db.session.commit()
+    assert len(sent) == 2
+
+
+def test_send_email_reports_a_broker_that_is_down_without_raising(app: Flask) -> None:
+    app.extensions["celery"].conf.broker_url = "redis://127.0.0.1:1/0"
+    app.config["MAIL_DELIVERY"] = "worker"
+    with app.app_context():
+        assert mail.send_email("ada@example.com", "Hi", "Body") is False
+
+
+class FlakySink:
+    """An SMTP server that answers 451 to the first message and accepts the next ones."""
+
+    def __init__(self) -> None:
+        self.attempts = 0
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.attempts += 1
+        if self.attempts == 1:
+            return "451 4.3.0 Try again later"
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.mark.worker
+def test_worker_delivers_account_mail_after_a_transient_failure(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    sink = FlakySink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port, ready_timeout=5)
+    controller.start()
+    database = tmp_path / "app.sqlite3"
+    shutil.copyfile(sqlite_template, database)
+    env = worker_env(f"sqlite:///{database}", tmp_path / "instance")
+    env.update({"FLASK_MAIL_SERVER": "127.0.0.1", "FLASK_MAIL_PORT": str(port),
+                "FLASK_MAIL_USE_TLS": "false", "FLASK_MAIL_RETRY_BASE_SECONDS": "0.5"})
+    app = app_like_worker(env, f"sqlite:///{database}", tmp_path / "instance")
+    app.config["MAIL_DELIVERY"] = "worker"
+    try:
+        with running_worker(env, tmp_path / "worker.log") as worker:
+            response = register(app.test_client())
+            assert response.status_code == 302
+            wait_for(lambda: sink.messages, 30, "the welcome mail to arrive", 0.1)
+            assert sink.attempts == 2
+            assert sink.messages[0]["Subject"] == "Welcome to Timesheet"
+            assert "retry 1 in" in worker.log()
+    finally:
+        controller.stop()
+        dispose(app)
