@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import IO, Any, NamedTuple
 
 HEADER = ("date", "project", "task", "start", "minutes", "hours", "note")
@@ -69,6 +69,8 @@ def write_report(
         task_cell = cell_text.get(task)
         if task_cell is None:
             task_cell = cell_text[task] = safe_cell(task)
+        if started_at.tzinfo is None:  # naive values are UTC (SQLite)
+            started_at = started_at.replace(tzinfo=UTC)
         local = started_at.astimezone(zone)
         writer.writerow((day, project_cell, task_cell, f"{local.hour:02d}:{local.minute:02d}",
                          minutes, spent, safe_cell(note) if note else note))

@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import DateTime, func, select, type_coerce, update
 
 from extensions import db
 from models import Project, Report, Task, TimeEntry, User
@@ -119,7 +119,10 @@ def stream_entries(user_id: int, date_from: date, date_to: date) -> Iterator[Ent
     never all in memory."""
     stmt = (
         select(
-            TimeEntry.spent_on, TimeEntry.started_at, TimeEntry.minutes, TimeEntry.note,
+            # The raw column type, not UTCDateTime: its per-row Python hook was a quarter of
+            # the export time. SQLite then gives naive UTC, which write_report treats as UTC.
+            TimeEntry.spent_on, type_coerce(TimeEntry.started_at, DateTime(timezone=True)),
+            TimeEntry.minutes, TimeEntry.note,
             Project.name, Task.name,
         )
         .join(Task, TimeEntry.task_id == Task.id)
