@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from models import TimeEntry
 from routes.pagination import page_arg
 from routes.timesheet_forms import EntryForm
-from services import tasks as task_service
+from services import project_tasks as task_service
 from services import time_entries as entry_service
 from services.dates import BadDate, format_minutes, local_today, parse_day, utc_to_local, week_of
 from services.time_entries import EntryError

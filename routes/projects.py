@@ -11,7 +11,7 @@ from models import Project, Task
 from routes.pagination import page_arg
 from routes.timesheet_forms import NameForm
 from services import projects as project_service
-from services import tasks as task_service
+from services import project_tasks as task_service
 from services.projects import InvalidName
 
 bp = Blueprint("projects", __name__)

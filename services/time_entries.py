@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 from extensions import db
 from models import Task, TimeEntry, User
 from models.time_entry import MINUTES_PER_DAY
-from services import tasks as task_service
+from services import project_tasks as task_service
 from services.dates import BadDate, format_minutes, local_to_utc
 
 NOTE_MAX_LENGTH = 500
