@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from models import Project, Task
 from routes.pagination import page_arg
 from routes.timesheet_forms import NameForm
-from services import projects as project_service
 from services import project_tasks as task_service
+from services import projects as project_service
 from services.projects import InvalidName
 
 bp = Blueprint("projects", __name__)
