@@ -24,6 +24,7 @@ from wtforms.validators import InputRequired
 
 from models import Report
 from services import reports
+from services.dates import local_today
 from services.queue import QueueUnavailable
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -68,7 +69,9 @@ def index_page(
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    return index_page(ExportForm())
+    # A range to start from: the first of this month to today, in the user's time zone.
+    today = local_today(current_user.timezone)
+    return index_page(ExportForm(date_from=today.replace(day=1), date_to=today))
 
 
 @bp.post("/")

@@ -214,3 +214,18 @@ def test_cleanup_deletes_old_reports_and_files_and_requeues_stale_ones(
         assert db.session.get(Report, old) is None
         assert sorted(p.name for p in folder.iterdir()) == [f"report-{fresh}.csv"]
     assert queued == [("reports.export", stale)]
+
+
+def test_the_export_form_starts_with_this_month_so_far(app) -> None:
+    from datetime import date
+
+    from services.dates import local_today
+    from tests.conftest import login, make_user
+
+    user_id = make_user(app, email="range@example.com", timezone="Pacific/Auckland")
+    client = app.test_client()
+    login(client, app, user_id)
+    today = local_today("Pacific/Auckland")
+    page = client.get("/reports/").get_data(as_text=True)
+    assert f'value="{date(today.year, today.month, 1).isoformat()}"' in page
+    assert f'value="{today.isoformat()}"' in page
