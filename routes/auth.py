@@ -5,7 +5,16 @@ Thin: forms validate input, services.accounts does the work, these views render 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -21,6 +30,15 @@ from services.reset_tokens import InvalidResetToken, user_for_reset_token
 from services.safe_redirect import safe_next_path
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.after_app_request
+def private_pages_are_not_stored(response: Response) -> Response:
+    """A page shown to a signed-in user holds their data: no browser or proxy may keep a copy
+    (after logout, Back or a shared computer would show it again)."""
+    if current_user.is_authenticated and request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 LOGIN_FAILED = "Invalid email or password."
 RESET_REQUESTED = (

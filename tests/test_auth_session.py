@@ -75,3 +75,14 @@ def test_non_ascii_remember_cookie_bytes_from_the_wire_are_anonymous(app: Flask)
     client = app.test_client()
     response = client.get("/auth/password", headers={"Cookie": "remember_token=\xc3\xbc|\xc3\xbc"})
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_pages_of_a_signed_in_user_are_not_stored_by_the_browser(app) -> None:
+    from tests.conftest import login, make_user
+
+    client = app.test_client()
+    assert client.get("/auth/login").headers.get("Cache-Control") != "no-store"
+    login(client, app, make_user(app, email="cache@example.com"))
+    assert client.get("/week").headers["Cache-Control"] == "no-store"
+    with client.get("/static/style.css") as static:
+        assert static.headers.get("Cache-Control") != "no-store"
