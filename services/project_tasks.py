@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from extensions import db
 from models import Project, Task
-from services.projects import NameTaken, clean_name
+from services.projects import NameTaken, clean_name, commit_or_name_taken
 
 
 def _owned_tasks(owner_id: int) -> Select:
@@ -61,30 +60,26 @@ def _name_taken(project_id: int, name: str, except_id: int | None) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def _commit_name(name: str) -> None:
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise NameTaken(f"This project already has a task called “{name}”.") from None
+def task_name_taken(name: str) -> str:
+    return f"This project already has a task called “{name}”."
 
 
 def create_task(project: Project, name: str) -> Task:
     name = clean_name(name)
     if _name_taken(project.id, name, None):
-        raise NameTaken(f"This project already has a task called “{name}”.")
+        raise NameTaken(task_name_taken(name))
     task = Task(project_id=project.id, name=name)
     db.session.add(task)
-    _commit_name(name)
+    commit_or_name_taken(task_name_taken(name))
     return task
 
 
 def rename_task(task: Task, name: str) -> Task:
     name = clean_name(name)
     if _name_taken(task.project_id, name, task.id):
-        raise NameTaken(f"This project already has a task called “{name}”.")
+        raise NameTaken(task_name_taken(name))
     task.name = name
-    _commit_name(name)
+    commit_or_name_taken(task_name_taken(name))
     return task
 
 

@@ -75,31 +75,36 @@ def _name_taken(owner_id: int, name: str, except_id: int | None) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def _commit_name(owner_id: int, name: str) -> None:
-    """Commit; a unique-constraint race with another request becomes NameTaken, rolled back."""
+def commit_or_name_taken(message: str) -> None:
+    """Commit; a unique-constraint race with another request (both passed the check, one
+    commit loses) is rolled back and becomes NameTaken(message), a form error, not a 500."""
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise NameTaken(f"You already have a project called “{name}”.") from None
+        raise NameTaken(message) from None
+
+
+def project_name_taken(name: str) -> str:
+    return f"You already have a project called “{name}”."
 
 
 def create_project(owner_id: int, name: str) -> Project:
     name = clean_name(name)
     if _name_taken(owner_id, name, None):
-        raise NameTaken(f"You already have a project called “{name}”.")
+        raise NameTaken(project_name_taken(name))
     project = Project(owner_id=owner_id, name=name)
     db.session.add(project)
-    _commit_name(owner_id, name)
+    commit_or_name_taken(project_name_taken(name))
     return project
 
 
 def rename_project(project: Project, name: str) -> Project:
     name = clean_name(name)
     if _name_taken(project.owner_id, name, project.id):
-        raise NameTaken(f"You already have a project called “{name}”.")
+        raise NameTaken(project_name_taken(name))
     project.name = name
-    _commit_name(project.owner_id, name)
+    commit_or_name_taken(project_name_taken(name))
     return project
 
 
