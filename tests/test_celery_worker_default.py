@@ -17,10 +17,10 @@ from tests.conftest import dispose, login, make_app, make_user
 from tests.worker_helpers import (
     CELERY_BIN,
     Worker,
+    export_through_the_app,
     running_process,
     running_worker,
     seed_entries,
-    wait_for,
     worker_env,
 )
 
@@ -80,15 +80,7 @@ def test_export_requested_through_the_app_finishes_with_a_correct_csv(stack) -> 
     seed_entries(app, user_id)
     client = app.test_client()
     login(client, app, user_id)
-    response = client.post("/reports/", data={"date_from": "2024-03-01", "date_to": "2024-03-08"})
-    assert response.status_code == 302
-    progress_url = response.headers["Location"] + "/progress"
-
-    def finished() -> dict | None:
-        body = client.get(progress_url).get_json()
-        return body if body["status"] in ("done", "failed") else None
-
-    body = wait_for(finished, TASK_TIMEOUT, "the export to finish", 0.2)
+    report_url, body = export_through_the_app(client, "2024-03-01", "2024-03-08", TASK_TIMEOUT)
     assert body["status"] == "done", body
     assert body["progress"] == 100 and body["rows_written"] == 3
     with client.get(body["download_url"]) as download:
@@ -109,7 +101,7 @@ def test_export_requested_through_the_app_finishes_with_a_correct_csv(stack) -> 
     # Another user gets a 404 for the page, the progress and the file.
     other = app.test_client()
     login(other, app, make_user(app, email="nosy@example.com"))
-    for url in (response.headers["Location"], progress_url, body["download_url"]):
+    for url in (report_url, report_url + "/progress", body["download_url"]):
         with other.get(url) as denied:
             assert denied.status_code == 404
 

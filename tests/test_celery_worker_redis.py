@@ -18,6 +18,7 @@ from tests.worker_helpers import (  # noqa: F401  (redis_url is a fixture)
     WARM_POOL_VAR,
     app_like_worker,
     delete_prefixed_keys,
+    export_through_the_app,
     redis_settings,
     redis_url,
     running_worker,
@@ -91,15 +92,7 @@ def test_export_through_the_app_on_redis_and_postgres(stack) -> None:
     seed_entries(app, user_id)
     client = app.test_client()
     login(client, app, user_id)
-    response = client.post("/reports/", data={"date_from": "2024-03-01", "date_to": "2024-03-31"})
-    assert response.status_code == 302
-    url = response.headers["Location"] + "/progress"
-
-    def finished() -> dict | None:
-        body = client.get(url).get_json()
-        return body if body["status"] in ("done", "failed") else None
-
-    body = wait_for(finished, TASK_TIMEOUT, "the export to finish", 0.2)
+    _report_url, body = export_through_the_app(client, "2024-03-01", "2024-03-31", TASK_TIMEOUT)
     assert body["status"] == "done" and body["rows_written"] == 4
     with client.get(body["download_url"]) as download:
         rows = list(csv.reader(io.StringIO(download.get_data(as_text=True))))

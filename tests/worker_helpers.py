@@ -136,6 +136,22 @@ def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):
         time.sleep(interval)
 
 
+def export_through_the_app(
+    client, date_from: str, date_to: str, timeout: float
+) -> tuple[str, dict]:
+    """Ask for an export as the page does, then poll its progress URL until it is done or failed.
+    Returns the report's page URL and the last progress body."""
+    response = client.post("/reports/", data={"date_from": date_from, "date_to": date_to})
+    assert response.status_code == 302, response.status_code
+    progress_url = response.headers["Location"] + "/progress"
+
+    def finished() -> dict | None:
+        body = client.get(progress_url).get_json()
+        return body if body["status"] in ("done", "failed") else None
+
+    return response.headers["Location"], wait_for(finished, timeout, "the export to finish", 0.2)
+
+
 @contextmanager
 def running_process(args: list[str], env: dict[str, str], log_path: Path, ready_text: str,
                     timeout: float = READY_TIMEOUT) -> Iterator[Worker]:
