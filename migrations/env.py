@@ -51,14 +51,34 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def sqlite_foreign_keys(connection, enabled: bool) -> None:
+    """Batch mode rebuilds a SQLite table (copy, drop, rename). With foreign keys on, dropping
+    the old parent table fires ON DELETE CASCADE and silently empties its child tables, so they
+    are off while migrations run, and checked before they are turned back on."""
+    if not enabled:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # the PRAGMA only works outside a transaction; start clean
+        return
+    violations = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+    connection.commit()
+    if violations:
+        raise RuntimeError(f"the migration left rows that break foreign keys: {violations[:5]}")
+
+
 def run_migrations_online() -> None:
     args = dict(migrate_ext.configure_args)
     args.setdefault("process_revision_directives", skip_empty_autogenerate)
     args.setdefault("render_item", render_item)
     with migrate_ext.db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            sqlite_foreign_keys(connection, enabled=False)
         context.configure(connection=connection, target_metadata=target_metadata, **args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            sqlite_foreign_keys(connection, enabled=True)
 
 
 if context.is_offline_mode():

@@ -44,3 +44,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+# casefold() can lengthen a name ("ß" -> "ss"); three times a 100-character name is always enough.
+NAME_KEY_LENGTH = 300
+
+
+def name_key(name: str) -> str:
+    """What makes two names "the same": case and spacing ignored. casefold, not lower, so that
+    "Straße" and "STRASSE" match; computed here, in Python, so SQLite (whose lower() knows only
+    ASCII) and PostgreSQL agree. A unique constraint on this key closes the race that a
+    check-then-insert leaves open."""
+    return " ".join(name.split()).casefold()

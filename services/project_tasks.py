@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager
 
 from extensions import db
 from models import Project, Task
+from models.columns import name_key
 from services.projects import NameTaken, clean_name, commit_or_name_taken
 
 
@@ -53,7 +54,7 @@ def get_open_task_for(owner_id: int, task_id: int) -> Task | None:
 
 def _name_taken(project_id: int, name: str, except_id: int | None) -> bool:
     query = select(Task.id).where(
-        Task.project_id == project_id, func.lower(Task.name) == func.lower(name)
+        Task.project_id == project_id, Task.name_key == name_key(name)
     )
     if except_id is not None:
         query = query.where(Task.id != except_id)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import Project
+from models.columns import name_key
 
 NAME_MAX_LENGTH = 100
 
@@ -68,7 +69,7 @@ def count_projects(owner_id: int) -> dict[bool, int]:
 
 def _name_taken(owner_id: int, name: str, except_id: int | None) -> bool:
     query = select(Project.id).where(
-        Project.owner_id == owner_id, func.lower(Project.name) == func.lower(name)
+        Project.owner_id == owner_id, Project.name_key == name_key(name)
     )
     if except_id is not None:
         query = query.where(Project.id != except_id)

@@ -63,7 +63,7 @@ def test_project_names_are_unique_per_owner(any_app: Flask) -> None:
         )
         db.session.commit()  # the same name for two owners is fine
         db.session.add(Project(owner_id=ada, name="Apollo"))
-        with pytest.raises(IntegrityError, match=r"uq_projects_owner_id_name|UNIQUE"):
+        with pytest.raises(IntegrityError, match=r"uq_projects_owner_id_name_key|UNIQUE"):
             db.session.commit()
 
 
@@ -127,4 +127,21 @@ def test_naive_datetimes_are_refused(app: Flask) -> None:
         )
         db.session.add(entry)
         with pytest.raises(StatementError, match="naive datetime"):
+            db.session.commit()
+
+
+def test_names_differing_only_in_case_are_refused_by_the_database(any_app: Flask) -> None:
+    """The app checks first, but two requests can both pass the check: the database decides."""
+    ada = make_user(any_app)
+    with any_app.app_context():
+        project = Project(owner_id=ada, name="Straße")
+        db.session.add_all([project, Task(project=project, name="Design")])
+        db.session.commit()
+        assert project.name_key == "strasse"
+        db.session.add(Project(owner_id=ada, name="STRASSE"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        db.session.add(Task(project_id=project.id, name=" design "))
+        with pytest.raises(IntegrityError):
             db.session.commit()

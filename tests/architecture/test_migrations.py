@@ -168,3 +168,62 @@ def test_running_migrations_in_process_keeps_existing_loggers(tmp_path: Path) ->
     assert not existing.disabled
     assert not app.logger.disabled
     dispose(app)
+
+
+def upgrade_a_database_that_has_rows(app: Flask) -> dict[str, list[tuple]]:
+    """Stop at the first revision, store rows the way that schema allows, then go to head:
+    a NOT NULL column added without a backfill fails here (autogenerate writes exactly that)."""
+    now = "2026-01-05 09:00:00"
+    with app.app_context():
+        upgrade(revision="c0f2b6e6e285")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO users (id, email, name, password_hash, session_token, active,"
+                " timezone, created_at, updated_at) VALUES (1, 'a@example.com', 'Ada', 'x',"
+                " 'token-token-token-token', :yes, 'UTC', :now, :now)"), {"yes": True, "now": now})
+            conn.execute(text(
+                "INSERT INTO projects (id, owner_id, name, archived, created_at, updated_at)"
+                " VALUES (1, 1, '  Straße  Works', :no, :now, :now)"), {"no": False, "now": now})
+            conn.execute(text(
+                "INSERT INTO tasks (id, project_id, name, closed, created_at, updated_at)"
+                " VALUES (1, 1, 'Design', :no, :now, :now)"), {"no": False, "now": now})
+        upgrade()
+        with db.engine.connect() as conn:
+            return {
+                table: conn.execute(text(f"SELECT name, name_key FROM {table}")).all()
+                for table in ("projects", "tasks")
+            }
+
+
+def test_name_keys_are_filled_for_existing_rows(tmp_path: Path) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'rows.sqlite3'}", tmp_path / "instance")
+    found = upgrade_a_database_that_has_rows(app)
+    # Batch mode rebuilt "projects"; with foreign keys on during the migration, the rebuild's
+    # DROP TABLE would have cascaded into "tasks" and emptied it (migrations/env.py turns them off).
+    assert found == {"projects": [("  Straße  Works", "strasse works")],
+                     "tasks": [("Design", "design")]}
+    with app.app_context():  # and back on afterwards, on the pooled connection too
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    dispose(app)
+
+
+@pytest.mark.postgres
+def test_name_keys_are_filled_for_existing_rows_on_postgres(empty_pg_url: str, tmp_path) -> None:
+    app = make_app(empty_pg_url, tmp_path / "instance")
+    found = upgrade_a_database_that_has_rows(app)
+    assert found["projects"] == [("  Straße  Works", "strasse works")]
+    dispose(app)
+
+
+PROJECT_IMPORT = re.compile(
+    r"^\s*(from|import)\s+(app|config|extensions|models|routes|services|run|celery_worker)\b",
+    re.MULTILINE,
+)
+
+
+def test_revisions_import_no_application_code() -> None:
+    """A revision must keep doing what it did when it was written: importing models or
+    services ties it to code that changes later (and can make old revisions fail to load)."""
+    offenders = [f.name for f in VERSIONS.glob("*.py") if PROJECT_IMPORT.search(f.read_text())]
+    assert offenders == []
+    assert PROJECT_IMPORT.search("from models.columns import name_key\n")
