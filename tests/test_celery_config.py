@@ -103,3 +103,19 @@ def test_importing_celery_worker_alone_registers_every_task(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().endswith("True"), done.stderr
+
+
+def test_every_registered_task_acknowledges_late(app: Flask) -> None:
+    """A task's own options win over the config: each task of ours must itself ack late, so a
+    worker that dies mid-task leaves the message to be delivered again (the tasks are
+    idempotent). Tasks that change data also give the message back when the worker is lost."""
+    from services.cleanup import CLEANUP_TASK
+    from services.mail import DELIVER_TASK
+    from services.reports import EXPORT_TASK
+
+    tasks = app.extensions["celery"].tasks
+    ours = [name for name in tasks if not name.startswith("celery.")]
+    assert sorted(ours) == sorted([CLEANUP_TASK, DELIVER_TASK, EXPORT_TASK])
+    for name in ours:
+        assert tasks[name].acks_late, name
+    assert tasks[EXPORT_TASK].reject_on_worker_lost
