@@ -28,6 +28,27 @@ def application_files() -> list[Path]:
     return files
 
 
+def copy_of_the_tree(destination: Path) -> Path:
+    """The application as a fresh checkout has it (no venv, data, caches, tests or benches),
+    for guard tests that put a trap into a copy and watch it get caught."""
+    import shutil
+
+    shutil.copytree(
+        ROOT,
+        destination,
+        ignore=shutil.ignore_patterns(
+            ".venv",
+            ".git",
+            "instance",
+            "__pycache__",
+            "test-artifacts",
+            "tests",
+            "bench",
+        ),
+    )
+    return destination
+
+
 def clean_env() -> dict[str, str]:
     """The environment of a fresh shell: no FLASK_* or TIMESHEET_* setting from the caller."""
     import os

@@ -9,12 +9,11 @@ one is the first: "cannot import name 'db' from partially initialized module" sh
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.architecture.project_files import ROOT, application_modules, clean_env
+from tests.architecture.project_files import ROOT, application_modules, clean_env, copy_of_the_tree
 
 MODULES = application_modules()
 IMPORT_EACH = Path(__file__).with_name("import_each.py")
@@ -54,14 +53,7 @@ def test_a_hidden_cycle_is_caught(tmp_path: Path) -> None:
     """The guard itself, on a copy of the tree with a cycle that one import order hides:
     services.health imports routes.main, which imports services.health. Importing the service
     first works; importing the route first fails."""
-    tree = tmp_path / "tree"
-    shutil.copytree(
-        ROOT,
-        tree,
-        ignore=shutil.ignore_patterns(
-            ".venv", ".git", "instance", "__pycache__", "tests", "test-artifacts", "bench"
-        ),
-    )
+    tree = copy_of_the_tree(tmp_path / "tree")
     health = tree / "services" / "health.py"
     health.write_text(health.read_text() + "\nfrom routes.main import bp  # noqa: E402, F401\n")
     errors = import_each_alone(["services.health", "routes.main"], tmp_path, cwd=tree)

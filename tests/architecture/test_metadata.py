@@ -12,7 +12,7 @@ import subprocess
 import sys
 import textwrap
 
-from tests.architecture.project_files import ROOT, clean_env
+from tests.architecture.project_files import ROOT, clean_env, copy_of_the_tree
 
 PROBE = textwrap.dedent(
     """
@@ -60,16 +60,7 @@ def test_metadata_has_exactly_the_tables_of_the_model_modules() -> None:
 
 def test_a_model_missing_from_models_init_is_caught(tmp_path) -> None:
     """The guard itself: a new model module that models/__init__.py does not import."""
-    import shutil
-
-    tree = tmp_path / "tree"
-    shutil.copytree(
-        ROOT,
-        tree,
-        ignore=shutil.ignore_patterns(
-            ".venv", ".git", "instance", "__pycache__", "tests", "node_modules", "test-artifacts"
-        ),
-    )
+    tree = copy_of_the_tree(tmp_path / "tree")
     (tree / "models" / "invoice.py").write_text(
         textwrap.dedent(
             """

@@ -8,7 +8,6 @@ naming convention gives it (an unnamed one cannot be altered or dropped by a lat
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from extensions import db
-from tests.architecture.project_files import ROOT, clean_env
+from tests.architecture.project_files import ROOT, clean_env, copy_of_the_tree
 from tests.conftest import dispose, make_app, postgres_admin_url, require
 
 VERSIONS = ROOT / "migrations" / "versions"
@@ -134,12 +133,7 @@ def test_the_unnamed_constraint_check_can_fail() -> None:
 def test_flask_commands_work_from_a_fresh_checkout_with_no_environment(tmp_path: Path) -> None:
     """`flask db upgrade`, `flask db check` and `flask routes` from the repository root, with no
     FLASK_APP or any variable: flask finds create_app in app.py and the default is SQLite."""
-    tree = tmp_path / "checkout"
-    shutil.copytree(
-        ROOT,
-        tree,
-        ignore=shutil.ignore_patterns(".venv", ".git", "instance", "__pycache__", "test-artifacts"),
-    )
+    tree = copy_of_the_tree(tmp_path / "checkout")
     flask = str(Path(__import__("sys").executable).with_name("flask"))
     for command in (["db", "upgrade"], ["db", "check"], ["routes"]):
         result = subprocess.run(
