@@ -15,12 +15,14 @@ from typing import Any
 from flask import Flask
 
 import config
-from extensions import celery_init_app, configure_sqlite, csrf, db, login_manager, migrate
+from extensions import csrf, db, login_manager, migrate
+from wiring.celery import celery_init_app
+from wiring.sqlite import configure_sqlite
 
 INSTANCE_PATH_VAR = "TIMESHEET_INSTANCE_PATH"
-# Modules holding @shared_task functions. The factory imports them, so `import celery_worker`
-# alone registers every task with the worker.
-TASK_MODULES = ("services.report_tasks", "services.cleanup", "services.mail_tasks")
+# The queue interface: modules holding @shared_task functions. The factory imports them, so
+# `import celery_worker` alone registers every task with the worker.
+TASK_MODULES = ("tasks.reports", "tasks.mail")
 # Options the SQLAlchemy transport understands; it hands any other one to create_engine(),
 # which refuses Redis-only ones such as visibility_timeout.
 SQLA_TRANSPORT_OPTIONS = (
@@ -69,7 +71,7 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table on db.metadata before anything reads it)
-    from services.accounts import load_user
+    from services.accounts.users import load_user
 
     db.init_app(app)
     migrate.init_app(
@@ -113,24 +115,22 @@ def register_celery(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from routes.auth import bp as auth_bp
-    from routes.dashboard import bp as dashboard_bp
-    from routes.entries import bp as entries_bp
-    from routes.errors import bp as errors_bp
-    from routes.main import bp as main_bp
-    from routes.projects import bp as projects_bp
-    from routes.reports import bp as reports_bp
+    """The HTTP interface: one blueprint per feature, and the app-wide hooks of ``routes/site.py``
+    (error pages, template filters, response headers)."""
+    from routes import site
+    from routes.auth.views import bp as auth_bp
+    from routes.dashboard.views import bp as dashboard_bp
+    from routes.entries.views import bp as entries_bp
+    from routes.projects.views import bp as projects_bp
+    from routes.reports.views import bp as reports_bp
 
-    app.register_blueprint(errors_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(projects_bp)
-    app.register_blueprint(entries_bp)
+    site.init_app(app)
+    for blueprint in (site.bp, auth_bp, dashboard_bp, projects_bp, entries_bp, reports_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_commands(app: Flask) -> None:
-    from routes.commands import cli
+    """The CLI interface: ``flask timesheet ...``."""
+    from commands import cli
 
     app.cli.add_command(cli)

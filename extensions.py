@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Celery, Task
-from celery.signals import worker_process_init
-from flask import Flask
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Every constraint and index gets a predictable name, so migrations can drop or alter it later
@@ -50,85 +47,3 @@ class ForgivingLoginManager(LoginManager):
 
 login_manager = ForgivingLoginManager()
 csrf = CSRFProtect()
-
-
-def configure_sqlite(engine: Engine) -> None:
-    """SQLite ignores foreign keys unless asked, per connection; WAL lets the worker write while
-    the web app reads. Other databases are left alone."""
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-
-
-def known_celery_settings() -> frozenset[str]:
-    """Every lower-case setting name this Celery version understands."""
-    from celery.app.defaults import NAMESPACES, flatten
-
-    return frozenset(name for name, _option in flatten(NAMESPACES))
-
-
-def check_celery_settings(settings: dict[str, Any]) -> None:
-    """Refuse a misspelt Celery setting at start: Celery itself silently ignores it, so a typo in
-    ``task_acks_late`` would quietly turn off late acknowledgement."""
-    from config import ConfigError
-
-    unknown = sorted(set(settings) - known_celery_settings())
-    if unknown:
-        names = ", ".join(repr(name) for name in unknown)
-        raise ConfigError(
-            f"Unknown Celery setting(s) in CELERY: {names} (use Celery's lower-case names, "
-            "e.g. broker_url, task_acks_late; see the Celery configuration reference)."
-        )
-    visibility = (settings.get("broker_transport_options") or {}).get("visibility_timeout")
-    limit = settings.get("task_time_limit")
-    if visibility is not None and limit is not None and float(visibility) <= float(limit):
-        raise ConfigError(
-            f"CELERY broker_transport_options.visibility_timeout ({visibility}) must be above "
-            f"task_time_limit ({limit}): otherwise Redis hands a running task to a second worker."
-        )
-
-
-def celery_init_app(app: Flask) -> Celery:
-    """A new Celery instance for this app, whose tasks run inside this app's context.
-
-    One per app, never a module global: a global keeps the first app it saw, and a test or a
-    second ``create_app()`` would run tasks against the wrong configuration. Code that enqueues
-    picks the instance of ``flask.current_app`` (see ``services/queue.py``).
-    """
-    settings = app.config["CELERY"]
-    check_celery_settings(settings)
-
-    class FlaskTask(Task):  # type: ignore[misc]
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            # The context's teardown removes the session (rollback + return the connection), so
-            # a task that fails mid-transaction leaves nothing behind for the next task.
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
-    celery_app = Celery(app.import_name, task_cls=FlaskTask)
-    celery_app.config_from_object(settings)
-    celery_app.flask_app = app  # type: ignore[attr-defined]  (read by dispose_engines_after_fork)
-    celery_app.set_default()
-    app.extensions["celery"] = celery_app
-    return celery_app
-
-
-@worker_process_init.connect(weak=False, dispatch_uid="timesheet.dispose_engines_after_fork")
-def dispose_engines_after_fork(**_kwargs: Any) -> None:
-    """In each forked pool process, drop the connections inherited from the parent without
-    closing them (they belong to the parent): two processes on one socket corrupt both."""
-    from celery import current_app as current_celery
-
-    flask_app = getattr(current_celery, "flask_app", None)
-    if flask_app is None:
-        return
-    with flask_app.app_context():
-        for engine in db.engines.values():
-            engine.dispose(close=False)

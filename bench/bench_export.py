@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_export.py [--database-url postgresql://...] [--sizes 10000,1000000]
 
 Fills a fresh database (SQLite file by default, migrated to head), then runs the real export
-(services.reports.run_export, in an app context, as the worker does) four times per size: three
+(services.reports.exports.run_export, in an app context, as the worker does) four times per
+size: three
 timed (the median is printed), once under tracemalloc for the peak of Python allocations.
 Targets: >= 100 000 rows/s, and the peak for 1 M within 1.5x the peak for 10 k (the export
 streams; memory must not grow with rows).
@@ -91,7 +92,7 @@ def setup_user(app) -> tuple[int, list[int]]:
 def export_once(app, user_id: int) -> tuple[int, float]:
     from extensions import db
     from models import Report
-    from services.reports import run_export
+    from services.reports.exports import run_export
 
     with app.app_context():
         report = Report(user_id=user_id, date_from=date(2024, 1, 1), date_to=date(2024, 12, 31))

@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from extensions import db
 from models import Project, Task, TimeEntry, User
-from services.dates import local_to_utc, local_today, monday_of
+from services.timesheet.dates import local_to_utc, local_today, monday_of
 
 DEMO_PROJECTS = {
     "Website relaunch": ["Design", "Frontend", "Review"],

@@ -48,7 +48,7 @@ def _without_values(page: str) -> str:
 
 def test_unknown_email_still_checks_a_password_hash(app: Flask, monkeypatch) -> None:
     """Timing: an unknown email costs a hash check too, like a wrong password does."""
-    import services.passwords as passwords
+    import services.accounts.passwords as passwords
 
     calls = []
     real = passwords.check_password_hash

@@ -99,7 +99,7 @@ def test_duplicate_caught_by_unique_constraint_is_a_form_error_not_500(
     any_app: Flask, monkeypatch
 ) -> None:
     """Two requests race: both pass the "is it taken?" check, the database refuses the second."""
-    from services import accounts
+    from services.accounts import users as accounts
 
     make_user(any_app, email="ada@example.com")
     monkeypatch.setattr(accounts, "find_user_by_email", lambda email: None)

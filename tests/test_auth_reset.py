@@ -169,7 +169,7 @@ def test_token_signed_with_another_key_or_salt_is_refused(app: Flask) -> None:
     with app.app_context():
         from extensions import db
         from models import User
-        from services.reset_tokens import SALT, _fingerprint
+        from services.accounts.reset_tokens import SALT, _fingerprint
 
         fp = _fingerprint(db.session.get(User, user_id))
         other_key = URLSafeTimedSerializer("another-secret-key", salt=SALT)

@@ -109,13 +109,12 @@ def test_every_registered_task_acknowledges_late(app: Flask) -> None:
     """A task's own options win over the config: each task of ours must itself ack late, so a
     worker that dies mid-task leaves the message to be delivered again (the tasks are
     idempotent). Tasks that change data also give the message back when the worker is lost."""
-    from services.cleanup import CLEANUP_TASK
-    from services.mail import DELIVER_TASK
-    from services.reports import EXPORT_TASK
+    from services.platform.mail import DELIVER_TASK
+    from services.reports.exports import CLEANUP_TASK, EXPORT_TASK
 
     tasks = app.extensions["celery"].tasks
     # The app's own tasks (test modules add probe tasks to every app through @shared_task).
-    ours = [name for name, task in tasks.items() if task.__module__.startswith("services.")]
+    ours = [name for name, task in tasks.items() if task.__module__.startswith("tasks.")]
     assert sorted(ours) == sorted([CLEANUP_TASK, DELIVER_TASK, EXPORT_TASK])
     for name in ours:
         assert tasks[name].acks_late, name

@@ -15,8 +15,8 @@ import pytest
 from flask import Flask
 
 from extensions import db
-from services import mail, queue
-from services.mail_tasks import backoff_seconds, is_transient
+from services.platform import mail, queue
+from tasks.mail import backoff_seconds, is_transient
 from tests.auth_support import free_port, register
 from tests.conftest import dispose
 from tests.worker_helpers import app_like_worker, running_worker, wait_for, worker_env

@@ -71,7 +71,7 @@ def test_sigkill_during_export_then_new_worker_gives_exactly_one_finished_report
         user_id = make_user(app, email="killed@example.com")
         seed_many(app, user_id)
         with app.app_context():
-            from services.reports import request_export
+            from services.reports.exports import request_export
 
             report_id = request_export(user_id, date(2024, 1, 1), date(2024, 12, 31)).id
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from flask import Flask
 
-from services.chart import PALETTE, Column, stacked_bar_chart
+from routes.dashboard.chart import PALETTE, Column, stacked_bar_chart
 from tests.timesheet_support import add_entry, add_project, add_task, signed_in
 
 SVG = "{http://www.w3.org/2000/svg}"

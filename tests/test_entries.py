@@ -9,8 +9,8 @@ from flask import Flask
 
 from extensions import db
 from models import TimeEntry, User
-from services import time_entries as entry_service
-from services.time_entries import EntryError, EntryInput
+from services.timesheet import entries as entry_service
+from services.timesheet.entries import EntryError, EntryInput
 from tests.timesheet_support import (
     add_entry,
     add_project,

@@ -124,7 +124,7 @@ def test_the_500_handler_itself_rolls_back(error_app: Flask) -> None:
     session is clean (the page it renders may query the database: it must not write)."""
     from werkzeug.exceptions import InternalServerError
 
-    from routes.errors import internal_error
+    from routes.site import internal_error
 
     owner_id = make_user(error_app, email="grace@example.com")
     with error_app.test_request_context("/"):

@@ -9,7 +9,7 @@ import ssl
 import pytest
 from flask import Flask
 
-from services import mail
+from services.platform import mail
 from tests.auth_support import MAIL_LOGGER, free_port, self_signed_certificate, smtp_sink
 
 BODY = "Hello Ada,\n\nopen " + "https://timesheet.example/auth/reset/" + "x" * 150 + "\n\nÀ bientôt"

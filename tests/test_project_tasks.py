@@ -7,7 +7,7 @@ from flask import Flask
 
 from extensions import db
 from models import Task
-from services import project_tasks as task_service
+from services.projects import tasks as task_service
 from tests.timesheet_support import add_project, add_task, count, signed_in, snapshot
 
 

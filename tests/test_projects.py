@@ -7,7 +7,7 @@ from flask import Flask
 
 from extensions import db
 from models import Project
-from services import projects as project_service
+from services.projects import projects as project_service
 from tests.timesheet_support import add_project, add_task, count, signed_in, snapshot
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from services.safe_redirect import safe_next_path
+from routes.auth.next_url import safe_next_path
 from tests.auth_support import log_in
 from tests.conftest import make_user
 

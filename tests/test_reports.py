@@ -15,8 +15,9 @@ from sqlalchemy import create_engine, func, select, text
 
 from extensions import db
 from models import Report
-from services import cleanup, reports
-from services.report_csv import EntryRow, write_report
+from services.reports import cleanup
+from services.reports import exports as reports
+from services.reports.csv_file import EntryRow, write_report
 from tests.conftest import dispose, login, make_app, make_user
 from tests.worker_helpers import seed_entries
 
@@ -219,7 +220,7 @@ def test_cleanup_deletes_old_reports_and_files_and_requeues_stale_ones(
 def test_the_export_form_starts_with_this_month_so_far(app) -> None:
     from datetime import date
 
-    from services.dates import local_today
+    from services.timesheet.dates import local_today
     from tests.conftest import login, make_user
 
     user_id = make_user(app, email="range@example.com", timezone="Pacific/Auckland")

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from flask import Flask
 
-from services.dates import BadDate, Week, local_today, parse_week, week_of
-from services.week import summarize_week
+from services.timesheet.dates import BadDate, Week, local_today, parse_week, week_of
+from services.timesheet.week import summarize_week
 from tests.timesheet_support import add_entry, add_project, add_task, signed_in
 
 MONDAY = date(2026, 11, 16)  # 2026-W47

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Project, Task, TimeEntry, User
-from services.dates import local_today, week_of
-from services.week import summarize_week
+from services.timesheet.dates import local_today, week_of
+from services.timesheet.week import summarize_week
 from tests.conftest import login
 
 

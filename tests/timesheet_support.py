@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Project, Task, TimeEntry, User
-from services.dates import local_to_utc
+from services.timesheet.dates import local_to_utc
 from tests.conftest import login, make_user
 
 TIMESHEET_BLUEPRINTS = ("dashboard", "projects", "entries")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TOP_LEVEL_MODULES = ["run", "celery_worker", "app", "config", "extensions"]
-PACKAGES = ["models", "routes", "services"]
+TOP_LEVEL_MODULES = ["run", "celery_worker", "app", "commands", "config", "extensions"]
+PACKAGES = ["models", "routes", "services", "tasks", "wiring"]
 
 
 def application_modules() -> list[str]:

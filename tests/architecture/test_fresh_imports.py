@@ -40,7 +40,7 @@ def import_each_alone(
 
 
 def test_every_module_is_listed() -> None:
-    assert {"app", "config", "extensions", "models", "models.user", "routes.main"} <= set(MODULES)
+    assert {"app", "config", "extensions", "models", "models.user", "routes.site"} <= set(MODULES)
 
 
 def test_every_module_imports_on_its_own(tmp_path: Path) -> None:
@@ -51,11 +51,11 @@ def test_every_module_imports_on_its_own(tmp_path: Path) -> None:
 
 def test_a_hidden_cycle_is_caught(tmp_path: Path) -> None:
     """The guard itself, on a copy of the tree with a cycle that one import order hides:
-    services.health imports routes.main, which imports services.health. Importing the service
+    services.platform.health imports routes.site, which imports it back. Importing the service
     first works; importing the route first fails."""
     tree = copy_of_the_tree(tmp_path / "tree")
-    health = tree / "services" / "health.py"
-    health.write_text(health.read_text() + "\nfrom routes.main import bp  # noqa: E402, F401\n")
-    errors = import_each_alone(["services.health", "routes.main"], tmp_path, cwd=tree)
-    assert errors["services.health"] is None
-    assert "partially initialized module" in (errors["routes.main"] or "")
+    health = tree / "services" / "platform" / "health.py"
+    health.write_text(health.read_text() + "\nfrom routes.site import bp  # noqa: E402, F401\n")
+    errors = import_each_alone(["services.platform.health", "routes.site"], tmp_path, cwd=tree)
+    assert errors["services.platform.health"] is None
+    assert "partially initialized module" in (errors["routes.site"] or "")

@@ -146,7 +146,7 @@ def test_flask_commands_work_from_a_fresh_checkout_with_no_environment(tmp_path:
         )
         assert result.returncode == 0, (command, result.stderr)
     assert (tree / "instance" / "timesheet.sqlite3").exists()
-    assert "main.healthz" in result.stdout
+    assert "site.healthz" in result.stdout
 
 
 def test_running_migrations_in_process_keeps_existing_loggers(tmp_path: Path) -> None:

@@ -1,0 +1,62 @@
+"""``flask timesheet ...`` commands: maintenance from the terminal."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+cli = AppGroup("timesheet", help="Timesheet maintenance commands.")
+
+
+@cli.command("check-config")
+def check_config() -> None:
+    """Print the settings that decide where data goes (never secrets)."""
+    from flask import current_app
+
+    from extensions import db
+
+    click.echo(f"database: {db.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"instance folder: {current_app.instance_path}")
+
+
+@cli.command("seed-demo")
+@click.option("--email", default="demo@example.com", show_default=True)
+@click.option("--password", default="demo-password", show_default=True)
+@click.option("--timezone", "zone", default="Europe/Berlin", show_default=True)
+@click.option("--replace", is_flag=True, help="Delete an existing demo user (and all its data).")
+def seed_demo(email: str, password: str, zone: str, replace: bool) -> None:
+    """Create a demo user with projects, tasks and this week's and last week's time."""
+    from services.demo import DemoUserExists
+    from services.demo import seed_demo as seed
+
+    try:
+        user = seed(email, password, zone, replace=replace)
+    except DemoUserExists:
+        message = f"{email} exists already; add --replace to start over."
+        raise click.ClickException(message) from None
+    click.echo(f"Demo user {user.email} (password {password!r}, time zone {zone}) is ready.")
+
+
+@cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.password_option(help="Asked for (twice) when not given.")
+def create_user(email: str, name: str, password: str) -> None:
+    """Create an account from the terminal (same rules as the sign-up form)."""
+    from flask import current_app
+
+    from services.accounts import users as accounts
+
+    minimum = int(current_app.config["PASSWORD_MIN_LENGTH"])
+    if not minimum <= len(password) <= accounts.PASSWORD_MAX_LENGTH:
+        raise click.ClickException(
+            f"The password needs {minimum} to {accounts.PASSWORD_MAX_LENGTH} characters.")
+    if not name.strip() or len(name.strip()) > accounts.NAME_MAX_LENGTH:
+        raise click.ClickException(f"The name needs 1 to {accounts.NAME_MAX_LENGTH} characters.")
+    if "@" not in email or len(accounts.normalize_email(email)) > accounts.EMAIL_MAX_LENGTH:
+        raise click.ClickException("That does not look like an email address.")
+    try:
+        user = accounts.register_user(name, email, password)
+    except accounts.EmailTaken:
+        raise click.ClickException(f"An account with {email.strip()} exists already.") from None
+    click.echo(f"Created {user.email} (id {user.id}).")

@@ -1,0 +1,1 @@
+"""Accounts pages: sign-up, login, logout, passwords (blueprint ``auth``)."""

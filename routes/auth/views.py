@@ -1,0 +1,145 @@
+"""Account pages: register, log in and out, change and reset the password (blueprint ``auth``).
+
+Thin: forms validate input, services.accounts.users does the work, these views render and redirect.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user, logout_user
+
+from routes.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from routes.auth.next_url import safe_next_path
+from services.accounts import users as accounts
+from services.accounts.reset_tokens import InvalidResetToken, user_for_reset_token
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+LOGIN_FAILED = "Invalid email or password."
+RESET_REQUESTED = (
+    "If an account exists for that address, we have sent it a link to reset the password. "
+    "Check your inbox."
+)
+
+
+def default_page() -> str:
+    return url_for("site.index")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        flash("You already have an account and are logged in.", "info")
+        return redirect(default_page())
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_user(form.name.data, form.email.data, form.password.data)
+        except accounts.EmailTaken:
+            form.email.errors.append(
+                "An account with this email already exists. Log in or reset your password.")
+        else:
+            login_url = url_for("auth.login", _external=True)
+            accounts.send_welcome_email(user.email, user.name, login_url)
+            flash("Your account is ready. Log in to start.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    next_path = safe_next_path(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_path or default_page())
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.InvalidCredentials:
+            error = LOGIN_FAILED
+        except accounts.InactiveAccount:
+            error = "This account is switched off. Ask an administrator to turn it back on."
+        else:
+            login_user(user, remember=bool(form.remember.data))
+            flash(f"Welcome back, {user.name}.", "success")
+            return redirect(next_path or default_page())
+    return render_template("auth/login.html", form=form, error=error, next_path=next_path)
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        logout_user()
+        flash("You are logged out.", "info")
+    return redirect(default_page())
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()  # the User row, not the proxy
+        try:
+            accounts.change_password(user, form.current_password.data, form.password.data)
+        except accounts.WrongPassword:
+            form.current_password.errors.append("The current password is not correct.")
+        else:
+            # The session token changed: every other session is over; keep this one (and its
+            # remember cookie, if it had one) by logging in again with the new token.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(user, remember=remembered in request.cookies)
+            flash("Your password has been changed. Other devices have been logged out.",
+                  "success")
+            return redirect(default_page())
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_request() -> ResponseReturnValue:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(
+            form.email.data,
+            lambda token: url_for("auth.reset_password", token=token, _external=True),
+        )
+        flash(RESET_REQUESTED, "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    try:
+        user_for_reset_token(token)
+    except InvalidResetToken as error:
+        return render_template("auth/reset_password.html", form=None, token_error=str(error)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except InvalidResetToken as error:  # used up between the check above and now
+            return render_template("auth/reset_password.html", form=None,
+                                   token_error=str(error)), 400
+        if current_user.is_authenticated:
+            logout_user()
+        flash("Your password has been reset. Log in with the new one.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, token=token, token_error=None)

@@ -1,0 +1,1 @@
+"""The week view and its chart (blueprint ``dashboard``)."""

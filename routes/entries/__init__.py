@@ -1,0 +1,1 @@
+"""Time entry pages (blueprint ``entries``)."""

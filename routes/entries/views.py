@@ -1,0 +1,132 @@
+"""Time entries: log, edit and delete time. The form's task list holds only the signed-in user's
+open tasks; the service checks the task again, so a forged id stores nothing."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from models import TimeEntry
+from routes.entries.forms import EntryForm
+from routes.pagination import page_arg
+from services.projects import tasks as task_service
+from services.timesheet import entries as entry_service
+from services.timesheet.dates import (
+    BadDate,
+    format_minutes,
+    local_today,
+    parse_day,
+    utc_to_local,
+    week_of,
+)
+from services.timesheet.entries import EntryError
+
+bp = Blueprint("entries", __name__)
+
+INVALID = 422
+DEFAULT_START = time(9, 0)
+
+
+def owned_entry(entry_id: int) -> TimeEntry:
+    entry = entry_service.get_entry_for(current_user.id, entry_id)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def week_url(day: date) -> str:
+    return url_for("dashboard.week", week=week_of(day).label)
+
+
+def save(form: EntryForm, entry: TimeEntry | None) -> TimeEntry | None:
+    """Validate and store; on a rule the service refuses, put its message on the field."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        if entry is None:
+            return entry_service.create_entry(current_user, form.to_input())
+        return entry_service.update_entry(current_user, entry, form.to_input())
+    except EntryError as error:
+        form[error.field].errors.append(error.message)
+        return None
+
+
+@bp.get("/entries/")
+@login_required
+def index() -> ResponseReturnValue:
+    page = entry_service.list_entries(
+        current_user.id, page=page_arg(), per_page=current_app.config["ENTRIES_PER_PAGE"]
+    )
+    return render_template("entries/index.html", page=page)
+
+
+@bp.route("/entries/new", methods=["GET", "POST"])
+@login_required
+def create() -> ResponseReturnValue:
+    tasks = task_service.open_tasks_for(current_user.id)
+    form = EntryForm()
+    form.set_task_choices(tasks)
+    if request.method == "GET":
+        form.day.data = prefilled_day()
+        form.start.data = DEFAULT_START
+        form.task_id.data = request.args.get("task_id", type=int)
+    entry = save(form, None)
+    if entry is not None:
+        flash(f"Logged {format_minutes(entry.minutes)} on {entry.spent_on:%a %d %b}.", "success")
+        return redirect(week_url(entry.spent_on))
+    status = INVALID if form.errors else 200
+    page = render_template("entries/form.html", form=form, entry=None, has_tasks=bool(tasks))
+    return page, status
+
+
+def prefilled_day() -> date:
+    """``?day=`` from the week view's "log time" links; a bad value just means today."""
+    today = local_today(current_user.timezone)
+    try:
+        return parse_day(request.args.get("day") or today.isoformat())
+    except BadDate:
+        return today
+
+
+@bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(entry_id: int) -> ResponseReturnValue:
+    entry = owned_entry(entry_id)
+    tasks = task_service.open_tasks_for(current_user.id)
+    if entry.task not in tasks:  # a closed task or archived project stays selectable here
+        tasks = [entry.task, *tasks]
+    form = EntryForm(data=entry_data(entry) if request.method == "GET" else None)
+    form.set_task_choices(tasks)
+    saved = save(form, entry)
+    if saved is not None:
+        flash(f"Entry updated: {format_minutes(saved.minutes)} on {saved.spent_on:%a %d %b}.",
+              "success")
+        return redirect(week_url(saved.spent_on))
+    status = INVALID if form.errors else 200
+    return render_template("entries/form.html", form=form, entry=entry, has_tasks=True), status
+
+
+def entry_data(entry: TimeEntry) -> dict:
+    """The stored entry as the form shows it: local day and start, duration as H:MM. Only for
+    GET: on POST, a field the browser did not send must stay empty, not fall back to this."""
+    start = utc_to_local(entry.started_at, current_user.timezone)
+    return {
+        "task_id": entry.task_id,
+        "day": entry.spent_on,
+        "start": start.time().replace(second=0, microsecond=0),
+        "duration": format_minutes(entry.minutes),
+        "note": entry.note,
+    }
+
+
+@bp.post("/entries/<int:entry_id>/delete")
+@login_required
+def delete(entry_id: int) -> ResponseReturnValue:
+    entry = owned_entry(entry_id)
+    day, minutes = entry.spent_on, entry.minutes
+    entry_service.delete_entry(entry)
+    flash(f"Deleted the entry of {format_minutes(minutes)} on {day:%a %d %b}.", "success")
+    return redirect(week_url(day))

@@ -1,0 +1,177 @@
+"""Projects and the tasks inside them. Every id in a URL is looked up through the owner-filtered
+service queries; an id that is not the signed-in user's answers 404."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from models import Project, Task
+from routes.pagination import page_arg
+from routes.projects.forms import NameForm
+from services.projects import projects as project_service
+from services.projects import tasks as task_service
+from services.projects.projects import InvalidName
+
+bp = Blueprint("projects", __name__)
+
+INVALID = 422  # a form sent back with messages
+
+
+def owned_project(project_id: int) -> Project:
+    project = project_service.get_project_for(current_user.id, project_id)
+    if project is None:
+        abort(404)
+    return project
+
+
+def owned_task(task_id: int) -> Task:
+    task = task_service.get_task_for(current_user.id, task_id)
+    if task is None:
+        abort(404)
+    return task
+
+
+def back_to(project: Project) -> ResponseReturnValue:
+    return redirect(url_for("projects.show", project_id=project.id))
+
+
+# --- Projects -----------------------------------------------------------------------------------
+
+
+@bp.get("/projects/")
+@login_required
+def index() -> ResponseReturnValue:
+    archived = request.args.get("show") == "archived"
+    page = project_service.list_projects(
+        current_user.id,
+        archived=archived,
+        page=page_arg(),
+        per_page=current_app.config["PROJECTS_PER_PAGE"],
+    )
+    return render_template(
+        "projects/index.html",
+        page=page,
+        archived=archived,
+        counts=project_service.count_projects(current_user.id),
+        form=NameForm(),
+    )
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+def create() -> ResponseReturnValue:
+    form = NameForm()
+    if form.validate_on_submit():
+        try:
+            project = project_service.create_project(current_user.id, form.name.data)
+        except InvalidName as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(f"Project “{project.name}” created. Add its first task.", "success")
+            return back_to(project)
+    status = INVALID if form.errors else 200
+    return render_template("projects/new.html", form=form), status
+
+
+@bp.get("/projects/<int:project_id>")
+@login_required
+def show(project_id: int) -> ResponseReturnValue:
+    project = owned_project(project_id)
+    return render_project(project, NameForm(formdata=None), 200)
+
+
+def render_project(project: Project, task_form: NameForm, status: int) -> ResponseReturnValue:
+    task_form.name.label.text = "New task"
+    tasks = task_service.list_tasks(
+        project, page=page_arg(), per_page=current_app.config["PROJECTS_PER_PAGE"]
+    )
+    return render_template(
+        "projects/show.html", project=project, tasks=tasks, task_form=task_form
+    ), status
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int) -> ResponseReturnValue:
+    project = owned_project(project_id)
+    form = NameForm(data={"name": project.name})
+    if form.validate_on_submit():
+        try:
+            project_service.rename_project(project, form.name.data)
+        except InvalidName as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(f"Project renamed to “{project.name}”.", "success")
+            return back_to(project)
+    status = INVALID if form.errors else 200
+    return render_template("projects/edit.html", form=form, project=project), status
+
+
+@bp.post("/projects/<int:project_id>/archive")
+@login_required
+def archive(project_id: int) -> ResponseReturnValue:
+    project = project_service.set_archived(owned_project(project_id), True)
+    flash(f"Project “{project.name}” archived: its tasks no longer take new time.", "success")
+    return back_to(project)
+
+
+@bp.post("/projects/<int:project_id>/unarchive")
+@login_required
+def unarchive(project_id: int) -> ResponseReturnValue:
+    project = project_service.set_archived(owned_project(project_id), False)
+    flash(f"Project “{project.name}” is active again.", "success")
+    return back_to(project)
+
+
+# --- Tasks --------------------------------------------------------------------------------------
+
+
+@bp.post("/projects/<int:project_id>/tasks")
+@login_required
+def create_task(project_id: int) -> ResponseReturnValue:
+    project = owned_project(project_id)
+    form = NameForm()
+    if form.validate_on_submit():
+        try:
+            task = task_service.create_task(project, form.name.data)
+        except InvalidName as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(f"Task “{task.name}” added.", "success")
+            return back_to(project)
+    return render_project(project, form, INVALID)
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_task(task_id: int) -> ResponseReturnValue:
+    task = owned_task(task_id)
+    form = NameForm(data={"name": task.name})
+    if form.validate_on_submit():
+        try:
+            task_service.rename_task(task, form.name.data)
+        except InvalidName as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(f"Task renamed to “{task.name}”.", "success")
+            return back_to(task.project)
+    status = INVALID if form.errors else 200
+    return render_template("projects/edit_task.html", form=form, task=task), status
+
+
+@bp.post("/tasks/<int:task_id>/close")
+@login_required
+def close_task(task_id: int) -> ResponseReturnValue:
+    task = task_service.set_closed(owned_task(task_id), True)
+    flash(f"Task “{task.name}” closed.", "success")
+    return back_to(task.project)
+
+
+@bp.post("/tasks/<int:task_id>/reopen")
+@login_required
+def reopen_task(task_id: int) -> ResponseReturnValue:
+    task = task_service.set_closed(owned_task(task_id), False)
+    flash(f"Task “{task.name}” reopened.", "success")
+    return back_to(task.project)

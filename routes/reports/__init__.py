@@ -1,0 +1,1 @@
+"""Report export pages (blueprint ``reports``)."""

@@ -1,0 +1,120 @@
+"""Report exports (blueprint ``reports``): ask for one, watch its progress, download it.
+
+Thin: the form validates the dates, services.reports.exports stores the report and queues the
+export, the worker builds it. Another user's report is a 404, never a 403 (its existence is not
+told).
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import DateField
+from wtforms.validators import InputRequired
+
+from models import Report
+from services.platform.queue import QueueUnavailable
+from services.reports import exports as reports
+from services.timesheet.dates import local_today
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+QUEUE_DOWN = (
+    "Exports are unavailable right now (the background queue cannot be reached). "
+    "Nothing was saved; please try again in a few minutes."
+)
+
+
+class ExportForm(FlaskForm):
+    date_from = DateField("From", validators=[InputRequired("Choose the first day.")])
+    date_to = DateField("To", validators=[InputRequired("Choose the last day.")])
+
+
+def owned_report(report_id: int) -> Report:
+    report = reports.get_user_report(current_user.id, report_id)
+    if report is None:
+        abort(404)
+    return report
+
+
+def progress_body(report: Report) -> dict[str, object]:
+    done = reports.finished_file(report) is not None
+    return {
+        "id": report.id,
+        "status": report.status,
+        "progress": report.progress,
+        "rows_written": report.rows_written,
+        "error": report.error,
+        "download_url": url_for("reports.download", report_id=report.id) if done else None,
+    }
+
+
+def index_page(
+    form: ExportForm, status: int = 200, error: str | None = None
+) -> ResponseReturnValue:
+    items = reports.user_reports(current_user.id)
+    return render_template("reports/index.html", form=form, reports=items, error=error), status
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    # A range to start from: the first of this month to today, in the user's time zone.
+    today = local_today(current_user.timezone)
+    return index_page(ExportForm(date_from=today.replace(day=1), date_to=today))
+
+
+@bp.post("/")
+@login_required
+def create() -> ResponseReturnValue:
+    form = ExportForm()
+    if not form.validate_on_submit():
+        return index_page(form, 400)
+    try:
+        report = reports.request_export(current_user.id, form.date_from.data, form.date_to.data)
+    except reports.InvalidReportRange as exc:
+        form.date_to.errors = [*form.date_to.errors, str(exc)]
+        return index_page(form, 400)
+    except QueueUnavailable:
+        return index_page(form, 503, QUEUE_DOWN)
+    flash("Your export is on its way. This page shows its progress.", "success")
+    return redirect(url_for("reports.show", report_id=report.id))
+
+
+@bp.get("/<int:report_id>")
+@login_required
+def show(report_id: int) -> ResponseReturnValue:
+    report = owned_report(report_id)
+    return render_template("reports/show.html", report=report, progress=progress_body(report))
+
+
+@bp.get("/<int:report_id>/progress")
+@login_required
+def progress(report_id: int) -> ResponseReturnValue:
+    response = jsonify(progress_body(owned_report(report_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:report_id>/download")
+@login_required
+def download(report_id: int) -> ResponseReturnValue:
+    report = owned_report(report_id)
+    path = reports.finished_file(report)
+    if path is None:
+        abort(404, "This report is not ready, or it has expired.")
+    name = f"timesheet-{report.date_from.isoformat()}-to-{report.date_to.isoformat()}.csv"
+    return send_from_directory(
+        path.parent, path.name, as_attachment=True, download_name=name, mimetype="text/csv"
+    )

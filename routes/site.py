@@ -1,0 +1,134 @@
+"""App-wide concerns, in one visible module: the landing page, ``/healthz``, error pages, the
+template filters every page uses and the headers every response gets.
+
+``app.py:register_blueprints`` registers ``bp`` and calls ``init_app``; no feature blueprint adds
+app-wide hooks of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+
+from extensions import db
+from services.platform import health
+from services.timesheet.dates import format_minutes, utc_to_local
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """The landing page for visitors; a signed-in user goes straight to their week."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.week"))
+    return render_template("main/index.html")
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    database = health.database_ok()
+    body = {"status": "ok" if database else "unavailable", "database": "ok" if database else "down"}
+    return jsonify(body), 200 if database else 503
+
+
+def init_app(app: Flask) -> None:
+    """Register the app-wide hooks: error handlers, template filters, response headers."""
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(SecurityError, untrusted_host)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(InternalServerError, internal_error)
+    app.add_template_filter(hours_minutes, "hm")
+    app.add_template_filter(local_time, "local_time")
+    app.after_request(private_pages_are_not_stored)
+
+
+# --- Template filters ---------------------------------------------------------------------------
+
+
+def hours_minutes(minutes: int | None) -> str:
+    return format_minutes(minutes)
+
+
+def local_time(moment: datetime) -> str:
+    """A stored UTC moment as the signed-in user's wall-clock time."""
+    zone = getattr(current_user, "timezone", None)
+    return f"{utc_to_local(moment, zone):%H:%M}"
+
+
+# --- Response headers ---------------------------------------------------------------------------
+
+
+def private_pages_are_not_stored(response: Response) -> Response:
+    """A page shown to a signed-in user holds their data: no browser or proxy may keep a copy
+    (after logout, Back or a shared computer would show it again). Static files are skipped
+    before the user is loaded, so serving them never touches the database."""
+    if request.endpoint != "static" and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Error pages: JSON for clients that ask for it, HTML for everyone else ---------------------
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(code: int, name: str, description: str) -> ResponseReturnValue:
+    if wants_json():
+        return jsonify(error=name, message=description), code
+    return render_template("errors/error.html", code=code, name=name, description=description), code
+
+
+def csrf_error(error: CSRFError) -> ResponseReturnValue:
+    return error_response(
+        400,
+        "Bad Request",
+        "The form expired or was not sent by this site. Go back, reload the page and try again.",
+    )
+
+
+def untrusted_host(error: SecurityError) -> ResponseReturnValue:
+    # The Host header is not in TRUSTED_HOSTS: every url_for (the layout has several) would fail
+    # again, so the answer is plain text.
+    return Response(f"400 Bad Request: {error.description}", 400, mimetype="text/plain")
+
+
+def http_error(error: HTTPException) -> ResponseReturnValue:
+    code = error.code or 500
+    response = error_response(code, error.name, error.description or "")
+    if code == 405 and error.get_response().headers.get("Allow"):
+        body, status = response  # type: ignore[misc]
+        return body, status, {"Allow": error.get_response().headers["Allow"]}
+    return response
+
+
+def internal_error(error: InternalServerError) -> ResponseReturnValue:
+    # Flask-SQLAlchemy removes the session only at the end of the app context, and the error page
+    # is rendered inside it: a failed transaction would make the error page's own queries (the
+    # signed-in user in the layout) fail too, so it is rolled back first.
+    db.session.rollback()
+    return error_response(
+        500,
+        "Internal Server Error",
+        "Something went wrong on our side. Nothing was saved; please try again.",
+    )

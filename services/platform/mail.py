@@ -1,0 +1,110 @@
+"""Outgoing mail. Settings come only from ``current_app.config`` (``MAIL_*``).
+
+Three steps, each replaceable on its own:
+
+- ``build_message`` turns plain values into an ``EmailMessage``;
+- ``deliver`` hands it over: written to the log when ``MAIL_SERVER`` is unset (development), else
+  sent by SMTP (STARTTLS when ``MAIL_USE_TLS``, login when ``MAIL_USERNAME``); errors propagate,
+  so a caller that can retry (a worker task) sees them;
+- ``send_email`` is the ONE function the rest of the app calls for every mail. It takes strings
+  only (never ORM objects), so it can become "enqueue a worker task after commit" in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+
+from services.platform import queue
+
+DELIVER_TASK = "mail.deliver"
+
+
+def mail_logger() -> logging.Logger:
+    """A child of the app's logger, so it follows ``LOG_LEVEL`` (``app.logger`` is ``app``)."""
+    return current_app.logger.getChild("mail")
+
+
+def build_message(to: str, subject: str, body: str, sender: str | None = None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="timesheet.local")
+    message.set_content(body)
+    return message
+
+
+def deliver(message: EmailMessage) -> None:
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        _log_message(message)
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]),
+                      timeout=config["MAIL_TIMEOUT"]) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(message)
+    mail_logger().info("Mail sent by SMTP to %s: %s", message["To"], message["Subject"])
+
+
+def _log_message(message: EmailMessage) -> None:
+    # The decoded body, not message.as_string(): quoted-printable would break long links in two.
+    body = message.get_content()
+    mail_logger().info(
+        "Mail not sent (MAIL_SERVER is not set); here it is:\nFrom: %s\nTo: %s\nSubject: %s\n\n%s",
+        message["From"], message["To"], message["Subject"], body,
+    )
+
+
+def send_email(to: str, subject: str, body: str) -> bool:
+    """Send one mail. The ONE function every account mail goes through.
+
+    ``MAIL_DELIVERY == "worker"`` (the default): the mail becomes a ``mail.deliver`` task for the
+    worker (retries with backoff on transient SMTP errors), published once the current
+    transaction commits - a task sent earlier could run before the account it is about exists.
+    ``"inline"``: sent now, in the request.
+
+    Never raises: a failure (broker or mail server down) is logged and reported as False, because
+    the account change that asked for the mail is already committed and must not become a 500.
+    """
+    if current_app.config.get("MAIL_DELIVERY", "worker") == "worker":
+        queued = queue.enqueue_when_committed(DELIVER_TASK, to, subject, body)
+        if not queued:
+            mail_logger().error("Could not queue mail to %s (%s)", to, subject)
+        return queued
+    try:
+        deliver(build_message(to, subject, body))
+    except (OSError, smtplib.SMTPException):
+        mail_logger().exception("Could not send mail to %s (%s)", to, subject)
+        return False
+    return True
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True when trying again later can succeed. Order matters: SMTP errors are OSErrors."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return False  # every recipient refused: the address is the problem
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPException):
+        return False  # e.g. SMTPNotSupportedError: STARTTLS missing, a setting to fix
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return False  # an untrusted certificate will not become trusted by waiting
+    return isinstance(exc, OSError)  # refused, reset, unreachable, timed out
+
+
+def backoff_seconds(retries: int, base: float, cap: float) -> float:
+    """base, 2*base, 4*base ... up to cap, with up to 20 % jitter so retries do not bunch."""
+    delay = min(cap, base * (2 ** retries))
+    return delay * random.uniform(0.8, 1.0)  # noqa: S311  (jitter, not a secret)

@@ -1,0 +1,1 @@
+"""Projects and the tasks inside them: names, archiving, closing."""

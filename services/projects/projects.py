@@ -1,0 +1,114 @@
+"""Projects of one user: every query here is filtered by the owner.
+
+Ownership lives in the queries, never in a check after loading: a project id that is not the
+user's is simply not found, and the route answers 404 for it exactly as for an id that does not
+exist, so nobody can tell the two apart.
+"""
+
+from __future__ import annotations
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from extensions import db
+from models import Project
+from models.columns import name_key
+from services import access
+
+NAME_MAX_LENGTH = 100
+
+
+class InvalidName(ValueError):
+    """A name the user must change; the message says why."""
+
+
+class NameTaken(InvalidName):
+    pass
+
+
+def clean_name(name: str) -> str:
+    """Trim and collapse inner whitespace; refuse empty and too-long names."""
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise InvalidName("Enter a name.")
+    if len(cleaned) > NAME_MAX_LENGTH:
+        raise InvalidName(f"Keep the name to {NAME_MAX_LENGTH} characters or fewer.")
+    return cleaned
+
+
+def get_project_for(owner_id: int, project_id: int) -> Project | None:
+    return db.session.scalar(access.projects_of(owner_id).where(Project.id == project_id))
+
+
+def list_projects(owner_id: int, *, archived: bool, page: int, per_page: int) -> Pagination:
+    """One page of the user's active (or archived) projects, tasks loaded in one more query."""
+    query = (
+        access.projects_of(owner_id)
+        .where(Project.archived.is_(archived))
+        .options(selectinload(Project.tasks))
+        .order_by(func.lower(Project.name), Project.id)
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def count_projects(owner_id: int) -> dict[bool, int]:
+    """How many active (False) and archived (True) projects the user has: for the tab labels."""
+    rows = db.session.execute(
+        select(Project.archived, func.count())
+        .where(access.project_scope(owner_id))
+        .group_by(Project.archived)
+    )
+    counts = {False: 0, True: 0}
+    for archived, count in rows:
+        counts[bool(archived)] = count
+    return counts
+
+
+def _name_taken(owner_id: int, name: str, except_id: int | None) -> bool:
+    query = access.projects_of(owner_id).with_only_columns(Project.id).where(
+        Project.name_key == name_key(name)
+    )
+    if except_id is not None:
+        query = query.where(Project.id != except_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def commit_or_name_taken(message: str) -> None:
+    """Commit; a unique-constraint race with another request (both passed the check, one
+    commit loses) is rolled back and becomes NameTaken(message), a form error, not a 500."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise NameTaken(message) from None
+
+
+def project_name_taken(name: str) -> str:
+    return f"You already have a project called “{name}”."
+
+
+def create_project(owner_id: int, name: str) -> Project:
+    name = clean_name(name)
+    if _name_taken(owner_id, name, None):
+        raise NameTaken(project_name_taken(name))
+    project = Project(owner_id=owner_id, name=name)
+    db.session.add(project)
+    commit_or_name_taken(project_name_taken(name))
+    return project
+
+
+def rename_project(project: Project, name: str) -> Project:
+    name = clean_name(name)
+    if _name_taken(project.owner_id, name, project.id):
+        raise NameTaken(project_name_taken(name))
+    project.name = name
+    commit_or_name_taken(project_name_taken(name))
+    return project
+
+
+def set_archived(project: Project, archived: bool) -> Project:
+    project.archived = archived
+    db.session.commit()
+    return project

@@ -1,0 +1,81 @@
+"""Tasks inside a user's projects. A task belongs to a user through its project, so every query
+joins the project and filters by its owner."""
+
+from __future__ import annotations
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, select
+
+from extensions import db
+from models import Project, Task
+from models.columns import name_key
+from services import access
+from services.projects.projects import NameTaken, clean_name, commit_or_name_taken
+
+
+def get_task_for(owner_id: int, task_id: int) -> Task | None:
+    return db.session.scalar(access.tasks_of(owner_id).where(Task.id == task_id))
+
+
+def list_tasks(project: Project, *, page: int, per_page: int) -> Pagination:
+    query = (
+        select(Task)
+        .where(Task.project_id == project.id)
+        .order_by(Task.closed, func.lower(Task.name), Task.id)
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def open_tasks_for(owner_id: int) -> list[Task]:
+    """What time can be logged on: the user's open tasks in active projects, project loaded."""
+    query = (
+        access.tasks_of(owner_id)
+        .where(Task.closed.is_(False), Project.archived.is_(False))
+        .order_by(func.lower(Project.name), func.lower(Task.name), Task.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def get_open_task_for(owner_id: int, task_id: int) -> Task | None:
+    query = access.tasks_of(owner_id).where(
+        Task.id == task_id, Task.closed.is_(False), Project.archived.is_(False)
+    )
+    return db.session.scalar(query)
+
+
+def _name_taken(project_id: int, name: str, except_id: int | None) -> bool:
+    query = select(Task.id).where(
+        Task.project_id == project_id, Task.name_key == name_key(name)
+    )
+    if except_id is not None:
+        query = query.where(Task.id != except_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def task_name_taken(name: str) -> str:
+    return f"This project already has a task called “{name}”."
+
+
+def create_task(project: Project, name: str) -> Task:
+    name = clean_name(name)
+    if _name_taken(project.id, name, None):
+        raise NameTaken(task_name_taken(name))
+    task = Task(project_id=project.id, name=name)
+    db.session.add(task)
+    commit_or_name_taken(task_name_taken(name))
+    return task
+
+
+def rename_task(task: Task, name: str) -> Task:
+    name = clean_name(name)
+    if _name_taken(task.project_id, name, task.id):
+        raise NameTaken(task_name_taken(name))
+    task.name = name
+    commit_or_name_taken(task_name_taken(name))
+    return task
+
+
+def set_closed(task: Task, closed: bool) -> Task:
+    task.closed = closed
+    db.session.commit()
+    return task

@@ -1,0 +1,1 @@
+"""Time entries, the week and the dates they live on (in the user's time zone)."""

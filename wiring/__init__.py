@@ -1,0 +1,4 @@
+"""How the app is wired to its infrastructure: Celery, SQLite connections.
+
+Used by ``app.py`` only.
+"""
