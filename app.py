@@ -26,7 +26,10 @@ TASK_MODULES = ("tasks.reports", "tasks.mail")
 # Options the SQLAlchemy transport understands; it hands any other one to create_engine(),
 # which refuses Redis-only ones such as visibility_timeout.
 SQLA_TRANSPORT_OPTIONS = (
-    "queue_tablename", "message_tablename", "connect_args", "polling_interval",
+    "queue_tablename",
+    "message_tablename",
+    "connect_args",
+    "polling_interval",
 )
 
 

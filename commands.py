@@ -50,7 +50,8 @@ def create_user(email: str, name: str, password: str) -> None:
     minimum = int(current_app.config["PASSWORD_MIN_LENGTH"])
     if not minimum <= len(password) <= accounts.PASSWORD_MAX_LENGTH:
         raise click.ClickException(
-            f"The password needs {minimum} to {accounts.PASSWORD_MAX_LENGTH} characters.")
+            f"The password needs {minimum} to {accounts.PASSWORD_MAX_LENGTH} characters."
+        )
     if not name.strip() or len(name.strip()) > accounts.NAME_MAX_LENGTH:
         raise click.ClickException(f"The name needs 1 to {accounts.NAME_MAX_LENGTH} characters.")
     if "@" not in email or len(accounts.normalize_email(email)) > accounts.EMAIL_MAX_LENGTH:

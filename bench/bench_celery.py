@@ -58,8 +58,12 @@ def main() -> None:
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     prefix = f"timesheet-bench-{uuid.uuid4().hex[:8]}:"
     with tempfile.TemporaryDirectory() as folder:
-        env = worker_env(f"sqlite:///{folder}/bench.sqlite3", Path(folder) / "instance",
-                         imports=["bench.bench_celery"], **redis_settings(url, prefix))
+        env = worker_env(
+            f"sqlite:///{folder}/bench.sqlite3",
+            Path(folder) / "instance",
+            imports=["bench.bench_celery"],
+            **redis_settings(url, prefix),
+        )
         app = app_like_worker(env, f"sqlite:///{folder}/bench.sqlite3", Path(folder) / "instance")
         celery = app.extensions["celery"]
         try:
@@ -73,8 +77,10 @@ def main() -> None:
         finally:
             delete_prefixed_keys(url, prefix)
     for label, times in (("with app context", with_ctx), ("without (plain Task)", plain)):
-        print(f"{label:22s} median {statistics.median(times) * 1000:7.3f} ms   "
-              f"mean {statistics.mean(times) * 1000:7.3f} ms   n={len(times)}")
+        print(
+            f"{label:22s} median {statistics.median(times) * 1000:7.3f} ms   "
+            f"mean {statistics.mean(times) * 1000:7.3f} ms   n={len(times)}"
+        )
     ratio = statistics.median(with_ctx) / statistics.median(plain)
     print(f"ratio (median, with / without): {ratio:.3f}  (target <= 1.10)")
 

@@ -60,10 +60,14 @@ def fill(app, user_id: int, task_ids: list[int], count: int) -> None:
     with app.app_context():
         for offset in range(0, count, CHUNK):
             rows = [
-                {"user_id": user_id, "task_id": task_ids[i % len(task_ids)],
-                 "spent_on": date(2024, 1, 1) + timedelta(days=i % DAYS),
-                 "started_at": start + timedelta(days=i % DAYS, minutes=(i // DAYS) % 900),
-                 "minutes": 15 + i % 120, "note": f"entry {i}"}
+                {
+                    "user_id": user_id,
+                    "task_id": task_ids[i % len(task_ids)],
+                    "spent_on": date(2024, 1, 1) + timedelta(days=i % DAYS),
+                    "started_at": start + timedelta(days=i % DAYS, minutes=(i // DAYS) % 900),
+                    "minutes": 15 + i % 120,
+                    "note": f"entry {i}",
+                }
                 for i in range(offset, min(offset + CHUNK, count))
             ]
             db.session.execute(insert(TimeEntry), rows)
@@ -75,8 +79,12 @@ def setup_user(app) -> tuple[int, list[int]]:
     from models import Project, Task, User
 
     with app.app_context():
-        user = User(email=f"bench-{uuid.uuid4().hex[:6]}@example.com", name="Bench",
-                    password_hash="x", timezone="Europe/Berlin")
+        user = User(
+            email=f"bench-{uuid.uuid4().hex[:6]}@example.com",
+            name="Bench",
+            password_hash="x",
+            timezone="Europe/Berlin",
+        )
         db.session.add(user)
         db.session.flush()
         tasks = []
@@ -129,14 +137,20 @@ def main() -> None:
             _current, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             results[size] = (rows / elapsed, peak)
-            print(f"{size:>9,} entries: {rows / elapsed:>10,.0f} rows/s  ({elapsed:6.2f} s)   "
-                  f"peak traced memory {peak / 1024:8.1f} KiB")
+            print(
+                f"{size:>9,} entries: {rows / elapsed:>10,.0f} rows/s  ({elapsed:6.2f} s)   "
+                f"peak traced memory {peak / 1024:8.1f} KiB"
+            )
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
-        print(f"peak memory ratio {large:,} / {small:,}: "
-              f"{results[large][1] / results[small][1]:.2f}  (target <= 1.5)")
-        print(f"slowest throughput: {min(r for r, _ in results.values()):,.0f} rows/s "
-              "(target >= 100,000)")
+        print(
+            f"peak memory ratio {large:,} / {small:,}: "
+            f"{results[large][1] / results[small][1]:.2f}  (target <= 1.5)"
+        )
+        print(
+            f"slowest throughput: {min(r for r, _ in results.values()):,.0f} rows/s "
+            "(target >= 100,000)"
+        )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,11 @@ def run(size: int) -> tuple[int, float]:
     from models import Project, Task, TimeEntry, User
 
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app("testing", instance_path=folder,
-                         SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.sqlite3")
+        app = create_app(
+            "testing",
+            instance_path=folder,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.sqlite3",
+        )
         with app.app_context():
             upgrade()
             user = User(email="bench@example.com", name="Bench", password_hash="-")
@@ -44,9 +47,15 @@ def run(size: int) -> tuple[int, float]:
             for n in range(size):
                 day = MONDAY + timedelta(days=n % 7)
                 start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-                db.session.add(TimeEntry(user=user, task=tasks[n % len(tasks)], spent_on=day,
-                                         started_at=start + timedelta(minutes=n % 1000),
-                                         minutes=max(1, 1440 * 7 // max(size, 1) // 7)))
+                db.session.add(
+                    TimeEntry(
+                        user=user,
+                        task=tasks[n % len(tasks)],
+                        spent_on=day,
+                        started_at=start + timedelta(minutes=n % 1000),
+                        minutes=max(1, 1440 * 7 // max(size, 1) // 7),
+                    )
+                )
             db.session.commit()
             token = user.session_token
             engine = db.engine

@@ -24,14 +24,16 @@ def deliver_email(self: Task, to: str, subject: str, body: str) -> str:
     except Exception as exc:
         retries = self.request.retries
         if not is_transient(exc) or retries >= config["MAIL_MAX_RETRIES"]:
-            mail_logger().error("Giving up on mail to %s (%s) after %d retries: %r",
-                                to, subject, retries, exc)
+            mail_logger().error(
+                "Giving up on mail to %s (%s) after %d retries: %r", to, subject, retries, exc
+            )
             raise
         countdown = backoff_seconds(
             retries, config["MAIL_RETRY_BASE_SECONDS"], config["MAIL_RETRY_MAX_SECONDS"]
         )
-        mail_logger().warning("Mail to %s failed (%r); retry %d in %.1f s",
-                              to, exc, retries + 1, countdown)
+        mail_logger().warning(
+            "Mail to %s failed (%r); retry %d in %.1f s", to, exc, retries + 1, countdown
+        )
         raise self.retry(
             exc=exc, countdown=countdown, max_retries=config["MAIL_MAX_RETRIES"]
         ) from exc

@@ -27,14 +27,23 @@ RESET_LINK = re.compile(r"https?://[^/\s]+(/auth/reset/[A-Za-z0-9_.\-]+)")
 
 
 def register(client: FlaskClient, **fields: str):
-    data = {"name": "Ada", "email": "ada@example.com", "password": PASSWORD,
-            "password_confirm": PASSWORD}
+    data = {
+        "name": "Ada",
+        "email": "ada@example.com",
+        "password": PASSWORD,
+        "password_confirm": PASSWORD,
+    }
     data.update(fields)
     return client.post("/auth/register", data=data)
 
 
-def log_in(client: FlaskClient, email: str = "ada@example.com", password: str = PASSWORD,
-           remember: bool = False, next_: str | None = None):
+def log_in(
+    client: FlaskClient,
+    email: str = "ada@example.com",
+    password: str = PASSWORD,
+    remember: bool = False,
+    next_: str | None = None,
+):
     data = {"email": email, "password": password}
     if remember:
         data["remember"] = "y"
@@ -80,8 +89,11 @@ def count_users(app: Flask) -> int:
 
 
 def logged_mails(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == MAIL_LOGGER
-            and r.getMessage().startswith("Mail not sent")]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == MAIL_LOGGER and r.getMessage().startswith("Mail not sent")
+    ]
 
 
 @contextmanager
@@ -102,8 +114,10 @@ class Sink:
     logins: list[tuple[str, str]] = field(default_factory=list)
 
     def bodies(self) -> list[str]:
-        return [m.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
-                for m in self.messages]
+        return [
+            m.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+            for m in self.messages
+        ]
 
 
 class _Handler:
@@ -126,17 +140,35 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 made with the openssl command (no Python package needed)."""
     cert, key = folder / "smtp-cert.pem", folder / "smtp-key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     return cert, key
 
 
 @contextmanager
-def smtp_sink(credentials: tuple[str, str] | None = None,
-              tls: tuple[Path, Path] | None = None) -> Iterator[Sink]:
+def smtp_sink(
+    credentials: tuple[str, str] | None = None, tls: tuple[Path, Path] | None = None
+) -> Iterator[Sink]:
     """An aiosmtpd server in a thread, storing what it receives. With ``credentials`` it
     requires AUTH LOGIN/PLAIN with exactly those; with ``tls`` (certificate, key) it offers
     STARTTLS and refuses mail before it (and AUTH then needs TLS too)."""
@@ -150,15 +182,18 @@ def smtp_sink(credentials: tuple[str, str] | None = None,
         context.load_cert_chain(*tls)
         options.update(tls_context=context, require_starttls=True)
     if credentials is not None:
+
         def authenticator(server, session, envelope, mechanism, auth_data):
             login = (auth_data.login.decode(), auth_data.password.decode())
             sink.logins.append(login)
             return AuthResult(success=login == credentials, handled=False)
 
-        options.update(authenticator=authenticator, auth_required=True,
-                       auth_require_tls=tls is not None)
-    controller = Controller(_Handler(sink), hostname=sink.host, port=sink.port,
-                            ready_timeout=5, **options)
+        options.update(
+            authenticator=authenticator, auth_required=True, auth_require_tls=tls is not None
+        )
+    controller = Controller(
+        _Handler(sink), hostname=sink.host, port=sink.port, ready_timeout=5, **options
+    )
     controller.start()
     try:
         yield sink

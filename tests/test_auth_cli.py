@@ -8,8 +8,10 @@ from tests.auth_support import count_users, log_in, user_row
 
 
 def test_create_user_command_makes_an_account_that_can_log_in(app: Flask, runner) -> None:
-    result = runner.invoke(args=["timesheet", "create-user", "--email", " Grace@Example.com",
-                                 "--name", "Grace"], input="a long enough pw\na long enough pw\n")
+    result = runner.invoke(
+        args=["timesheet", "create-user", "--email", " Grace@Example.com", "--name", "Grace"],
+        input="a long enough pw\na long enough pw\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Created grace@example.com" in result.output
     assert user_row(app, "grace@example.com").name == "Grace"

@@ -36,7 +36,8 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(any_app: Flask) ->
     assert GENERIC in wrong.get_data(as_text=True)
     assert GENERIC in unknown.get_data(as_text=True)
     assert _without_values(wrong.get_data(as_text=True)) == _without_values(
-        unknown.get_data(as_text=True))
+        unknown.get_data(as_text=True)
+    )
     assert not is_logged_in(client)
 
 
@@ -52,8 +53,9 @@ def test_unknown_email_still_checks_a_password_hash(app: Flask, monkeypatch) -> 
 
     calls = []
     real = passwords.check_password_hash
-    monkeypatch.setattr(passwords, "check_password_hash",
-                        lambda h, p: calls.append(h) or real(h, p))
+    monkeypatch.setattr(
+        passwords, "check_password_hash", lambda h, p: calls.append(h) or real(h, p)
+    )
     log_in(app.test_client(), email="nobody@example.com")
     assert len(calls) == 1
 

@@ -12,9 +12,14 @@ NEW = "a brand new passphrase"
 
 
 def change(client, current: str = PASSWORD, new: str = NEW, confirm: str | None = None):
-    return client.post("/auth/password", data={
-        "current_password": current, "password": new,
-        "password_confirm": new if confirm is None else confirm})
+    return client.post(
+        "/auth/password",
+        data={
+            "current_password": current,
+            "password": new,
+            "password_confirm": new if confirm is None else confirm,
+        },
+    )
 
 
 def test_change_password_page_needs_login(client) -> None:

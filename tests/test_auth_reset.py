@@ -39,8 +39,10 @@ def ask_for_link(client, caplog, email: str = "ada@example.com") -> str | None:
 
 
 def set_new(client, link: str, password: str = NEW, confirm: str | None = None):
-    return client.post(link, data={"password": password,
-                                   "password_confirm": password if confirm is None else confirm})
+    return client.post(
+        link,
+        data={"password": password, "password_confirm": password if confirm is None else confirm},
+    )
 
 
 def test_reset_request_page_renders(client) -> None:
@@ -100,8 +102,14 @@ def test_link_dies_when_password_changes_otherwise(app: Flask, caplog) -> None:
     client = app.test_client()
     link = ask_for_link(client, caplog)
     log_in(client)
-    client.post("/auth/password", data={"current_password": "correct horse battery",
-                                        "password": NEW, "password_confirm": NEW})
+    client.post(
+        "/auth/password",
+        data={
+            "current_password": "correct horse battery",
+            "password": NEW,
+            "password_confirm": NEW,
+        },
+    )
     assert "already been used" in client.get(link).get_data(as_text=True)
 
 
@@ -132,8 +140,9 @@ def test_max_age_comes_from_config(tmp_path, sqlite_template, caplog) -> None:
     import shutil
 
     shutil.copyfile(sqlite_template, tmp_path / "db.sqlite3")
-    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "i",
-                   PASSWORD_RESET_MAX_AGE=-1)  # every token is already too old
+    app = make_app(
+        f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "i", PASSWORD_RESET_MAX_AGE=-1
+    )  # every token is already too old
     make_user(app)
     client = app.test_client()
     link = ask_for_link(client, caplog)
@@ -141,14 +150,17 @@ def test_max_age_comes_from_config(tmp_path, sqlite_template, caplog) -> None:
     dispose(app)
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # signature changed
-    lambda t: "x" + t,  # payload changed
-    lambda t: t.split(".")[0],  # signature cut off
-    lambda t: "garbage",
-    lambda t: "a" * 5000,  # oversized
-    lambda t: "%00%ff..",
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # signature changed
+        lambda t: "x" + t,  # payload changed
+        lambda t: t.split(".")[0],  # signature cut off
+        lambda t: "garbage",
+        lambda t: "a" * 5000,  # oversized
+        lambda t: "%00%ff..",
+    ],
+)
 def test_tampered_link_is_refused_with_a_message(app: Flask, caplog, mangle) -> None:
     make_user(app)
     client = app.test_client()
@@ -176,8 +188,16 @@ def test_token_signed_with_another_key_or_salt_is_refused(app: Flask) -> None:
         other_salt = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="other-purpose")
         tokens = [s.dumps({"u": user_id, "f": fp}) for s in (other_key, other_salt)]
         right = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=SALT)
-        tokens += [right.dumps(p) for p in ([1, 2], {"u": "1", "f": fp}, {"u": True, "f": fp},
-                                            {"u": 999, "f": fp}, {"u": user_id})]
+        tokens += [
+            right.dumps(p)
+            for p in (
+                [1, 2],
+                {"u": "1", "f": fp},
+                {"u": True, "f": fp},
+                {"u": 999, "f": fp},
+                {"u": user_id},
+            )
+        ]
     client = app.test_client()
     for token in tokens:
         assert "not valid" in client.get(f"/auth/reset/{token}").get_data(as_text=True), token
@@ -189,7 +209,8 @@ def test_reset_form_bad_input_keeps_the_link_usable(app: Flask, caplog) -> None:
     link = ask_for_link(client, caplog)
     response = set_new(client, link, password="short")
     assert response.status_code == 200 and "Use at least 10 characters." in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     response = set_new(client, link, confirm="different passphrase")
     assert "The two passwords do not match." in response.get_data(as_text=True)
     assert set_new(client, link).status_code == 302
@@ -200,9 +221,14 @@ def test_reset_mail_goes_out_by_smtp_when_configured(tmp_path, sqlite_template) 
 
     shutil.copyfile(sqlite_template, tmp_path / "db.sqlite3")
     with smtp_sink() as sink:
-        app = make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "i",
-                       MAIL_SERVER=sink.host, MAIL_PORT=sink.port, MAIL_USE_TLS=False,
-                       MAIL_DEFAULT_SENDER="Timesheet <noreply@example.com>")
+        app = make_app(
+            f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            tmp_path / "i",
+            MAIL_SERVER=sink.host,
+            MAIL_PORT=sink.port,
+            MAIL_USE_TLS=False,
+            MAIL_DEFAULT_SENDER="Timesheet <noreply@example.com>",
+        )
         make_user(app)
         client = app.test_client()
         client.post("/auth/reset", data={"email": "ada@example.com"})
@@ -220,13 +246,17 @@ def test_untrusted_host_cannot_poison_the_reset_link(tmp_path, sqlite_template, 
     import shutil
 
     shutil.copyfile(sqlite_template, tmp_path / "db.sqlite3")
-    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "i",
-                   TRUSTED_HOSTS=["localhost"])
+    app = make_app(
+        f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "i", TRUSTED_HOSTS=["localhost"]
+    )
     make_user(app)
     with capture_mail_log(caplog):
-        response = app.test_client().post("/auth/reset", data={"email": "ada@example.com"},
-                                          base_url="http://evil.example",
-                                          headers={"Accept": "application/json"})
+        response = app.test_client().post(
+            "/auth/reset",
+            data={"email": "ada@example.com"},
+            base_url="http://evil.example",
+            headers={"Accept": "application/json"},
+        )
     assert response.status_code == 400
     assert logged_mails(caplog) == []
     dispose(app)

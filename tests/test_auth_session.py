@@ -9,10 +9,26 @@ from tests.auth_support import is_logged_in
 from tests.conftest import login, make_user
 
 
-@pytest.mark.parametrize("garbage", [
-    12345, 1, None, True, 3.5, ["a" * 30], {"id": 1}, "", "x", "x" * 65, "x" * 100_000,
-    "ü" * 30, "é" * 64, "'; DROP TABLE users; --     ", "\x00" * 30,
-])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        12345,
+        1,
+        None,
+        True,
+        3.5,
+        ["a" * 30],
+        {"id": 1},
+        "",
+        "x",
+        "x" * 65,
+        "x" * 100_000,
+        "ü" * 30,
+        "é" * 64,
+        "'; DROP TABLE users; --     ",
+        "\x00" * 30,
+    ],
+)
 def test_garbage_user_id_in_session_gives_an_anonymous_page(any_app: Flask, garbage) -> None:
     make_user(any_app)
     client = any_app.test_client()

@@ -109,8 +109,14 @@ def test_worker_delivers_account_mail_after_a_transient_failure(
     database = tmp_path / "app.sqlite3"
     shutil.copyfile(sqlite_template, database)
     env = worker_env(f"sqlite:///{database}", tmp_path / "instance")
-    env.update({"FLASK_MAIL_SERVER": "127.0.0.1", "FLASK_MAIL_PORT": str(port),
-                "FLASK_MAIL_USE_TLS": "false", "FLASK_MAIL_RETRY_BASE_SECONDS": "0.5"})
+    env.update(
+        {
+            "FLASK_MAIL_SERVER": "127.0.0.1",
+            "FLASK_MAIL_PORT": str(port),
+            "FLASK_MAIL_USE_TLS": "false",
+            "FLASK_MAIL_RETRY_BASE_SECONDS": "0.5",
+        }
+    )
     app = app_like_worker(env, f"sqlite:///{database}", tmp_path / "instance")
     app.config["MAIL_DELIVERY"] = "worker"
     try:

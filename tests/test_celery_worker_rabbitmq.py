@@ -33,8 +33,12 @@ def test_probe_task_through_rabbitmq(sqlite_template: Path, tmp_path: Path) -> N
     database = tmp_path / "app.sqlite3"
     shutil.copyfile(sqlite_template, database)
     queue_name = f"timesheet-test-{uuid.uuid4().hex[:10]}"
-    env = worker_env(f"sqlite:///{database}", tmp_path / "instance",
-                     broker_url=AMQP_URL, task_default_queue=queue_name)
+    env = worker_env(
+        f"sqlite:///{database}",
+        tmp_path / "instance",
+        broker_url=AMQP_URL,
+        task_default_queue=queue_name,
+    )
     app = app_like_worker(env, f"sqlite:///{database}", tmp_path / "instance")
     celery = app.extensions["celery"]
     try:

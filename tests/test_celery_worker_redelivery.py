@@ -42,10 +42,14 @@ def seed_many(app, user_id: int) -> None:
         db.session.commit()
         start = datetime(2024, 1, 1, 8, tzinfo=UTC)
         rows = [
-            {"user_id": user_id, "task_id": task.id,
-             "spent_on": date(2024, 1, 1) + timedelta(i % 300),
-             "started_at": start + timedelta(days=i % 300, minutes=i // 300), "minutes": 15,
-             "note": f"n{i}"}
+            {
+                "user_id": user_id,
+                "task_id": task.id,
+                "spent_on": date(2024, 1, 1) + timedelta(i % 300),
+                "started_at": start + timedelta(days=i % 300, minutes=i // 300),
+                "minutes": 15,
+                "note": f"n{i}",
+            }
             for i in range(ENTRIES)
         ]
         db.session.execute(insert(TimeEntry), rows)
@@ -53,16 +57,24 @@ def seed_many(app, user_id: int) -> None:
 
 
 def test_sigkill_during_export_then_new_worker_gives_exactly_one_finished_report(
-    redis_url: str, pg_database_url: str, tmp_path: Path  # noqa: F811
+    redis_url: str,  # noqa: F811  (a fixture imported from worker_helpers)
+    pg_database_url: str,
+    tmp_path: Path,
 ) -> None:
     prefix = f"timesheet-test-{uuid.uuid4().hex[:10]}:"
     instance = tmp_path / "instance"
-    settings = redis_settings(redis_url, prefix, visibility_timeout=VISIBILITY,
-                              unacked_restore_interval=1, unacked_restore_throttle=1)
+    settings = redis_settings(
+        redis_url,
+        prefix,
+        visibility_timeout=VISIBILITY,
+        unacked_restore_interval=1,
+        unacked_restore_throttle=1,
+    )
     # The start-up check wants visibility_timeout above task_time_limit (solo pool does not
     # enforce time limits; the blocked export is killed long before anyway).
-    env = worker_env(pg_database_url, instance, task_time_limit=2, task_soft_time_limit=1,
-                     **settings)
+    env = worker_env(
+        pg_database_url, instance, task_time_limit=2, task_soft_time_limit=1, **settings
+    )
     env["FLASK_REPORT_PROGRESS_EVERY_ROWS"] = "100"
     env["FLASK_REPORT_PROGRESS_EVERY_SECONDS"] = "0"
     app = app_like_worker(env, pg_database_url, instance)
@@ -77,8 +89,9 @@ def test_sigkill_during_export_then_new_worker_gives_exactly_one_finished_report
 
         def progress() -> int:
             with locker.connect() as conn:
-                return conn.execute(text("SELECT progress FROM reports WHERE id = :i"),
-                                    {"i": report_id}).scalar_one()
+                return conn.execute(
+                    text("SELECT progress FROM reports WHERE id = :i"), {"i": report_id}
+                ).scalar_one()
 
         with running_worker(env, tmp_path / "worker1.log") as first:
             wait_for(lambda: progress() > 0, 30, "the export to report progress", 0.01)
@@ -94,6 +107,7 @@ def test_sigkill_during_export_then_new_worker_gives_exactly_one_finished_report
             killed = db.session.get(Report, report_id)
             assert killed.status == "running" and killed.progress < 100
         with running_worker(env, tmp_path / "worker2.log"):
+
             def finished() -> str | None:
                 with locker.connect() as conn:
                     status = conn.execute(

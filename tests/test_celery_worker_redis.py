@@ -32,8 +32,11 @@ TASK_TIMEOUT = 30
 
 
 @pytest.fixture(scope="module")
-def stack(redis_url: str, pg_database_url: str,  # noqa: F811
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, Path]]:
+def stack(
+    redis_url: str,  # noqa: F811  (a fixture imported from worker_helpers)
+    pg_database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Flask, Path]]:
     folder = tmp_path_factory.mktemp("redis-worker")
     prefix = f"timesheet-test-{uuid.uuid4().hex[:10]}:"
     env = worker_env(pg_database_url, folder / "instance", **redis_settings(redis_url, prefix))
@@ -63,8 +66,9 @@ def test_probe_on_prefork_reads_config_and_database(stack) -> None:
 def test_failing_mid_transaction_then_next_tasks_work_on_postgres(stack) -> None:
     app, _log = stack
     celery = app.extensions["celery"]
-    failed = [celery.send_task("probe.fail_mid_transaction", args=["pg-half@x.org"])
-              for _ in range(2)]
+    failed = [
+        celery.send_task("probe.fail_mid_transaction", args=["pg-half@x.org"]) for _ in range(2)
+    ]
     for result in failed:
         with pytest.raises(Exception, match="no_such_table"):
             result.get(timeout=TASK_TIMEOUT)

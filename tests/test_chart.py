@@ -18,13 +18,18 @@ MONDAY = date(2026, 11, 16)
 def test_bars_are_proportional_and_stacked() -> None:
     chart = stacked_bar_chart(
         "Hours",
-        [Column("Mon", "16 Nov", [(1, 120), (2, 60)]), Column("Tue", "17 Nov", [(1, 240)]),
-         Column("Wed", "18 Nov", [])],
+        [
+            Column("Mon", "16 Nov", [(1, 120), (2, 60)]),
+            Column("Tue", "17 Nov", [(1, 240)]),
+            Column("Wed", "18 Nov", []),
+        ],
         [(1, "Apollo", 360), (2, "Zeus", 60)],
     )
     monday, tuesday, wednesday = chart.bars
     assert [s.height for s in monday.segments] == [
-        round(120 * (chart.baseline - 24) / 480, 1), round(60 * (chart.baseline - 24) / 480, 1)]
+        round(120 * (chart.baseline - 24) / 480, 1),
+        round(60 * (chart.baseline - 24) / 480, 1),
+    ]
     # Stacked: the second segment sits right on top of the first.
     first, second = monday.segments
     assert abs((second.y + second.height) - first.y) < 0.2
@@ -95,4 +100,11 @@ def test_empty_week_still_draws_axes_and_labels(app: Flask) -> None:
     assert len(list(svg.iter(f"{SVG}rect"))) == 0
     assert len(list(svg.iter(f"{SVG}line"))) == 5
     assert [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-day"] == [
-        "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        "Mon",
+        "Tue",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
+    ]

@@ -24,13 +24,18 @@ def csrf_app(sqlite_template, tmp_path) -> Iterator[Flask]:
 
 def token_from(page: bytes) -> str:
     match = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
-        rb'name="csrf_token" value="([^"]+)"', page)
+        rb'name="csrf_token" value="([^"]+)"', page
+    )
     assert match, page
     return match.group(1).decode()
 
 
-REGISTRATION = {"name": "Ada", "email": "ada@example.com", "password": PASSWORD,
-                "password_confirm": PASSWORD}
+REGISTRATION = {
+    "name": "Ada",
+    "email": "ada@example.com",
+    "password": PASSWORD,
+    "password_confirm": PASSWORD,
+}
 
 
 def test_register_without_token_is_400_and_stores_nothing(csrf_app: Flask) -> None:
@@ -75,10 +80,14 @@ def test_password_change_and_reset_request_need_the_token(csrf_app: Flask) -> No
     make_user(csrf_app)
     client = csrf_app.test_client()
     token = token_from(client.get("/auth/login").data)
-    client.post("/auth/login", data={"email": "ada@example.com", "password": PASSWORD,
-                                     "csrf_token": token})
-    change = {"current_password": PASSWORD, "password": "another long password",
-              "password_confirm": "another long password"}
+    client.post(
+        "/auth/login", data={"email": "ada@example.com", "password": PASSWORD, "csrf_token": token}
+    )
+    change = {
+        "current_password": PASSWORD,
+        "password": "another long password",
+        "password_confirm": "another long password",
+    }
     assert client.post("/auth/password", data=change).status_code == 400
     assert client.post("/auth/reset", data={"email": "ada@example.com"}).status_code == 400
     token = token_from(client.get("/auth/password").data)

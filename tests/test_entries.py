@@ -59,8 +59,13 @@ def test_no_open_task_points_to_projects(app: Flask) -> None:
 
 @pytest.mark.parametrize(
     ("fields", "minutes"),
-    [({"duration": "1:30"}, 90), ({"duration": "45"}, 45), ({"duration": "2h"}, 120),
-     ({"end": "17:15"}, 495), ({"duration": "24:00", "start": "00:00"}, 1440)],
+    [
+        ({"duration": "1:30"}, 90),
+        ({"duration": "45"}, 45),
+        ({"duration": "2h"}, 120),
+        ({"end": "17:15"}, 495),
+        ({"duration": "24:00", "start": "00:00"}, 1440),
+    ],
 )
 def test_create_with_duration_or_end(setup, app: Flask, fields: dict, minutes: int) -> None:
     client, user_id, task_id = setup
@@ -69,7 +74,12 @@ def test_create_with_duration_or_end(setup, app: Flask, fields: dict, minutes: i
     assert response.location == "/week?week=2026-W47"
     entry = only_entry(app)
     assert (entry.user_id, entry.task_id, entry.spent_on, entry.minutes, entry.note) == (
-        user_id, task_id, DAY, minutes, "call")
+        user_id,
+        task_id,
+        DAY,
+        minutes,
+        "call",
+    )
     flash = client.get(response.location).get_data(as_text=True)
     assert f"Logged {minutes // 60}:{minutes % 60:02d} on Wed 18 Nov" in flash
 
@@ -96,8 +106,9 @@ def test_end_time_across_a_clock_change_counts_real_minutes(app: Flask) -> None:
     client, user_id = signed_in(app, timezone="Europe/Berlin")
     task_id = add_task(app, add_project(app, user_id))
     # 29 March 2026: clocks jump from 02:00 to 03:00, so 01:00-04:00 is two real hours.
-    response = client.post("/entries/new", data=entry_form(task_id, day="2026-03-29",
-                                                            start="01:00", end="04:00"))
+    response = client.post(
+        "/entries/new", data=entry_form(task_id, day="2026-03-29", start="01:00", end="04:00")
+    )
     assert response.status_code == 302
     assert only_entry(app).minutes == 120
 
@@ -105,8 +116,9 @@ def test_end_time_across_a_clock_change_counts_real_minutes(app: Flask) -> None:
 def test_a_start_inside_the_skipped_hour_is_refused(app: Flask) -> None:
     client, user_id = signed_in(app, timezone="Europe/Berlin")
     task_id = add_task(app, add_project(app, user_id))
-    response = client.post("/entries/new", data=entry_form(task_id, day="2026-03-29",
-                                                            start="02:30", duration="1:00"))
+    response = client.post(
+        "/entries/new", data=entry_form(task_id, day="2026-03-29", start="02:30", duration="1:00")
+    )
     assert response.status_code == 422
     assert "does not exist on 2026-03-29" in response.get_data(as_text=True)
     assert count(app, TimeEntry) == 0
@@ -175,10 +187,18 @@ def test_more_than_24_hours_on_one_day_is_refused(setup, app: Flask) -> None:
     assert "23:00 is already logged, at most 1:00 more fits." in page
     assert count(app, TimeEntry) == 1
     # Exactly 24 h is fine, and another day is not affected.
-    assert client.post("/entries/new", data=entry_form(task_id, start="23:00",
-                                                       duration="1:00")).status_code == 302
-    assert client.post("/entries/new", data=entry_form(task_id, day="2026-11-19",
-                                                       duration="1:00")).status_code == 302
+    assert (
+        client.post(
+            "/entries/new", data=entry_form(task_id, start="23:00", duration="1:00")
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            "/entries/new", data=entry_form(task_id, day="2026-11-19", duration="1:00")
+        ).status_code
+        == 302
+    )
 
 
 def test_daily_limit_in_the_service_counts_only_this_users_day(any_app: Flask) -> None:
@@ -209,21 +229,29 @@ def test_edit_entry(setup, app: Flask) -> None:
     entry_id = add_entry(app, user_id, task_id, DAY, "09:00", minutes=90, note="first")
     page = client.get(f"/entries/{entry_id}/edit").get_data(as_text=True)
     assert 'value="1:30"' in page and 'value="2026-11-18"' in page and "first" in page
-    response = client.post(f"/entries/{entry_id}/edit", data=entry_form(
-        other_task, day="2026-11-24", start="10:15", end="12:00", note="moved"))
+    response = client.post(
+        f"/entries/{entry_id}/edit",
+        data=entry_form(other_task, day="2026-11-24", start="10:15", end="12:00", note="moved"),
+    )
     assert response.status_code == 302
     assert response.location == "/week?week=2026-W48"
     entry = only_entry(app)
     assert (entry.task_id, entry.spent_on, entry.minutes, entry.note) == (
-        other_task, date(2026, 11, 24), 105, "moved")
+        other_task,
+        date(2026, 11, 24),
+        105,
+        "moved",
+    )
     assert entry.started_at == datetime(2026, 11, 24, 10, 15, tzinfo=UTC)
 
 
 def test_editing_a_full_day_entry_does_not_count_it_twice(setup, app: Flask) -> None:
     client, user_id, task_id = setup
     entry_id = add_entry(app, user_id, task_id, DAY, "00:00", minutes=24 * 60)
-    response = client.post(f"/entries/{entry_id}/edit",
-                           data=entry_form(task_id, start="00:00", duration="24:00", note="ok"))
+    response = client.post(
+        f"/entries/{entry_id}/edit",
+        data=entry_form(task_id, start="00:00", duration="24:00", note="ok"),
+    )
     assert response.status_code == 302
     assert only_entry(app).note == "ok"
 
@@ -232,8 +260,10 @@ def test_refused_edit_changes_nothing(setup, app: Flask) -> None:
     client, user_id, task_id = setup
     entry_id = add_entry(app, user_id, task_id, DAY, minutes=60, note="keep")
     before = snapshot(app)
-    response = client.post(f"/entries/{entry_id}/edit",
-                           data=entry_form(task_id, start="10:00", end="09:00", note="changed"))
+    response = client.post(
+        f"/entries/{entry_id}/edit",
+        data=entry_form(task_id, start="10:00", end="09:00", note="changed"),
+    )
     assert response.status_code == 422
     assert snapshot(app) == before
 
@@ -244,8 +274,9 @@ def test_an_entry_keeps_its_closed_task_when_edited(setup, app: Flask) -> None:
     client.post(f"/tasks/{task_id}/close")
     page = client.get(f"/entries/{entry_id}/edit").get_data(as_text=True)
     assert "Design (closed)" in page
-    response = client.post(f"/entries/{entry_id}/edit",
-                           data=entry_form(task_id, duration="2:00", note="still here"))
+    response = client.post(
+        f"/entries/{entry_id}/edit", data=entry_form(task_id, duration="2:00", note="still here")
+    )
     assert response.status_code == 302
     assert only_entry(app).minutes == 120
 
@@ -258,7 +289,8 @@ def test_delete_entry(setup, app: Flask) -> None:
     assert response.status_code == 302
     assert response.location == "/week?week=2026-W47"
     assert "Deleted the entry of 1:30 on Wed 18 Nov" in client.get(response.location).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert count(app, TimeEntry) == 0
     assert client.post(f"/entries/{entry_id}/delete").status_code == 404
 

@@ -41,8 +41,12 @@ def test_without_mail_server_the_message_is_logged_readably(app: Flask, caplog) 
 
 def test_smtp_delivery_to_a_real_local_server(app: Flask) -> None:
     with smtp_sink() as sink:
-        app.config.update(MAIL_SERVER=sink.host, MAIL_PORT=sink.port, MAIL_USE_TLS=False,
-                          MAIL_DEFAULT_SENDER="Timesheet <noreply@example.com>")
+        app.config.update(
+            MAIL_SERVER=sink.host,
+            MAIL_PORT=sink.port,
+            MAIL_USE_TLS=False,
+            MAIL_DEFAULT_SENDER="Timesheet <noreply@example.com>",
+        )
         with app.app_context():
             assert mail.send_email("ada@example.com", "Reset", BODY) is True
     assert sink.envelopes == [("noreply@example.com", ["ada@example.com"])]
@@ -54,8 +58,13 @@ def test_smtp_delivery_to_a_real_local_server(app: Flask) -> None:
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 def test_smtp_login_with_configured_credentials(app: Flask) -> None:
     with smtp_sink(credentials=("mailer", "s3cret")) as sink:
-        app.config.update(MAIL_SERVER=sink.host, MAIL_PORT=sink.port, MAIL_USE_TLS=False,
-                          MAIL_USERNAME="mailer", MAIL_PASSWORD="s3cret")
+        app.config.update(
+            MAIL_SERVER=sink.host,
+            MAIL_PORT=sink.port,
+            MAIL_USE_TLS=False,
+            MAIL_USERNAME="mailer",
+            MAIL_PASSWORD="s3cret",
+        )
         with app.app_context():
             mail.deliver(mail.build_message("ada@example.com", "Hi", BODY))
             app.config["MAIL_PASSWORD"] = "wrong"
@@ -77,8 +86,13 @@ def test_starttls_and_login_against_a_real_tls_server(app: Flask, certificate, m
     cert, _key = certificate
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust our test CA (read by OpenSSL)
     with smtp_sink(credentials=("mailer", "s3cret"), tls=certificate) as sink:
-        app.config.update(MAIL_SERVER=sink.host, MAIL_PORT=sink.port, MAIL_USE_TLS=True,
-                          MAIL_USERNAME="mailer", MAIL_PASSWORD="s3cret")
+        app.config.update(
+            MAIL_SERVER=sink.host,
+            MAIL_PORT=sink.port,
+            MAIL_USE_TLS=True,
+            MAIL_USERNAME="mailer",
+            MAIL_PASSWORD="s3cret",
+        )
         with app.app_context():
             assert mail.send_email("ada@example.com", "Over TLS", BODY) is True
     assert sink.logins == [("mailer", "s3cret")]

@@ -39,7 +39,8 @@ ID_ARGUMENTS = {"project_id", "task_id", "entry_id"}
 
 def timesheet_rules(app: Flask) -> list[Rule]:
     rules = [
-        rule for rule in app.url_map.iter_rules()
+        rule
+        for rule in app.url_map.iter_rules()
         if rule.endpoint.split(".")[0] in TIMESHEET_BLUEPRINTS
     ]
     assert len(rules) >= 14, "the timesheet blueprints are not registered"
@@ -181,9 +182,17 @@ def test_forms_carry_the_csrf_token(csrf_app: Flask) -> None:
     ids = victim_data(csrf_app)
     client = csrf_app.test_client()
     login(client, csrf_app, ids["user_id"])
-    for url in ("/week", "/projects/", "/projects/new", f"/projects/{ids['project_id']}",
-                f"/projects/{ids['project_id']}/edit", f"/tasks/{ids['task_id']}/edit",
-                "/entries/", "/entries/new", f"/entries/{ids['entry_id']}/edit"):
+    for url in (
+        "/week",
+        "/projects/",
+        "/projects/new",
+        f"/projects/{ids['project_id']}",
+        f"/projects/{ids['project_id']}/edit",
+        f"/tasks/{ids['task_id']}/edit",
+        "/entries/",
+        "/entries/new",
+        f"/entries/{ids['entry_id']}/edit",
+    ):
         page = client.get(url).get_data(as_text=True)
         forms = page.count('method="post"')
         tokens = page.count('name="csrf_token"')

@@ -28,8 +28,9 @@ def read_csv(text_: str) -> list[list[str]]:
 
 def new_report(app: Flask, user_id: int, **fields) -> int:
     with app.app_context():
-        report = Report(user_id=user_id, date_from=date(2024, 3, 1), date_to=date(2024, 3, 8),
-                        **fields)
+        report = Report(
+            user_id=user_id, date_from=date(2024, 3, 1), date_to=date(2024, 3, 8), **fields
+        )
         db.session.add(report)
         db.session.commit()
         return report.id
@@ -37,8 +38,9 @@ def new_report(app: Flask, user_id: int, **fields) -> int:
 
 def test_csv_has_entries_then_totals_and_defuses_formulas() -> None:
     rows = [
-        EntryRow(date(2024, 1, 2), datetime(2024, 1, 2, 8, 30, tzinfo=UTC), 30, "@SUM(A1)", "P",
-                 "T"),
+        EntryRow(
+            date(2024, 1, 2), datetime(2024, 1, 2, 8, 30, tzinfo=UTC), 30, "@SUM(A1)", "P", "T"
+        ),
         EntryRow(date(2024, 1, 3), datetime(2024, 1, 3, 23, 0, tzinfo=UTC), 90, "", "Q", "-x"),
     ]
     out = io.StringIO()
@@ -105,8 +107,9 @@ def test_request_enqueues_only_after_the_row_is_committed(app: Flask, monkeypatc
         # A worker uses its own connection: the row must already be visible from one.
         other = create_engine(database)
         with other.connect() as conn:
-            count = conn.execute(text("SELECT count(*) FROM reports WHERE id = :i"),
-                                 {"i": report_id}).scalar_one()
+            count = conn.execute(
+                text("SELECT count(*) FROM reports WHERE id = :i"), {"i": report_id}
+            ).scalar_one()
         other.dispose()
         seen.append((task_name, report_id, count))
         return "task-id"
@@ -147,8 +150,9 @@ def test_broker_unreachable_answers_503_quickly_and_leaves_no_report(
     database = tmp_path / "app.sqlite3"
     shutil.copyfile(sqlite_template, database)
     closed_port = "redis://127.0.0.1:1/0"
-    app = make_app(f"sqlite:///{database}", tmp_path / "instance",
-                   CELERY=_celery_settings(closed_port))
+    app = make_app(
+        f"sqlite:///{database}", tmp_path / "instance", CELERY=_celery_settings(closed_port)
+    )
     client = app.test_client()
     login(client, app, make_user(app))
     started = time.monotonic()
@@ -168,8 +172,11 @@ def _celery_settings(broker_url: str) -> dict:
 
     from config import BaseConfig
 
-    return {**copy.deepcopy(BaseConfig.CELERY), "broker_url": broker_url,
-            "result_backend": broker_url}
+    return {
+        **copy.deepcopy(BaseConfig.CELERY),
+        "broker_url": broker_url,
+        "result_backend": broker_url,
+    }
 
 
 def test_reports_pages_need_a_login_and_hide_other_users_reports(app: Flask) -> None:
@@ -179,14 +186,24 @@ def test_reports_pages_need_a_login_and_hide_other_users_reports(app: Flask) -> 
     assert anonymous.get("/reports/").status_code in (302, 401)
     client = app.test_client()
     login(client, app, make_user(app, email="other@example.com"))
-    for url in (f"/reports/{report_id}", f"/reports/{report_id}/progress",
-                f"/reports/{report_id}/download", "/reports/999/progress"):
+    for url in (
+        f"/reports/{report_id}",
+        f"/reports/{report_id}/progress",
+        f"/reports/{report_id}/download",
+        "/reports/999/progress",
+    ):
         with client.get(url) as response:
             assert response.status_code == 404, url
     login(client, app, owner)
     body = client.get(f"/reports/{report_id}/progress").get_json()
-    assert body == {"id": report_id, "status": "pending", "progress": 0, "rows_written": 0,
-                    "error": None, "download_url": None}
+    assert body == {
+        "id": report_id,
+        "status": "pending",
+        "progress": 0,
+        "rows_written": 0,
+        "error": None,
+        "download_url": None,
+    }
     assert client.get(f"/reports/{report_id}/download").status_code == 404  # not ready yet
     page = client.get("/reports/")
     assert b"2024-03-01" in page.data and b"Waiting for the worker" in page.data

@@ -30,9 +30,19 @@ def test_parse_week_accepts_iso_weeks_and_any_day() -> None:
 
 @pytest.mark.parametrize(
     ("week", "start"),
-    [("2026-47", None), ("2026-W54", None), ("2026-W00", None), ("2025-W53", None),
-     ("9999-W52", None), ("0001-W01", None), ("W47", None), (None, "2026-13-01"),
-     (None, "tomorrow"), (None, "9999-12-31"), (None, "0001-01-01")],
+    [
+        ("2026-47", None),
+        ("2026-W54", None),
+        ("2026-W00", None),
+        ("2025-W53", None),
+        ("9999-W52", None),
+        ("0001-W01", None),
+        ("W47", None),
+        (None, "2026-13-01"),
+        (None, "tomorrow"),
+        (None, "9999-12-31"),
+        (None, "0001-01-01"),
+    ],
 )
 def test_parse_week_refuses_malformed_input(week: str | None, start: str | None) -> None:
     with pytest.raises(BadDate):
@@ -40,8 +50,15 @@ def test_parse_week_refuses_malformed_input(week: str | None, start: str | None)
 
 
 @pytest.mark.parametrize(
-    "query", ["week=2026-W54", "week=abc", "start=2026-02-30", "start=9999-12-31",
-              "week=9999-W52", "start=%00"],
+    "query",
+    [
+        "week=2026-W54",
+        "week=abc",
+        "start=2026-02-30",
+        "start=9999-12-31",
+        "week=9999-W52",
+        "start=%00",
+    ],
 )
 def test_malformed_week_in_the_url_is_a_400_page(app: Flask, query: str) -> None:
     client, _ = signed_in(app)
@@ -78,14 +95,16 @@ def test_week_page_shows_entries_by_day_with_totals(app: Flask) -> None:
     assert response.status_code == 200
     page = response.get_data(as_text=True)
 
-    monday = page[page.index('id="day-2026-11-16"'):page.index('id="day-2026-11-17"')]
+    monday = page[page.index('id="day-2026-11-16"') : page.index('id="day-2026-11-17"')]
     assert '<span class="day-total">2:00</span>' in monday
     assert f"09:00{DASH}10:30" in monday and f"11:00{DASH}11:30" in monday
     assert "kick-off" in monday
-    assert '<span class="day-total">1:00</span>' in page[page.index('id="day-2026-11-22"'):]
+    assert '<span class="day-total">1:00</span>' in page[page.index('id="day-2026-11-22"') :]
     assert re.search(r'class="num week-total">3:00<', page)
     # Per project, most time first.
-    totals = page[page.index('class="totals"'):page.index("</table>", page.index('class="totals"'))]
+    totals = page[
+        page.index('class="totals"') : page.index("</table>", page.index('class="totals"'))
+    ]
     assert totals.index("Apollo") < totals.index("Zeus")
     assert ">2:30<" in totals and ">0:30<" in totals
     assert 'href="/week?week=2026-W46"' in page and 'href="/week?week=2026-W48"' in page
@@ -105,7 +124,9 @@ def test_summary_totals_on_both_databases(any_app: Flask) -> None:
         summary = summarize_week(user_id, Week(MONDAY), "America/New_York")
         assert [day.minutes for day in summary.days] == [105, 0, 120, 0, 0, 0, 15]
         assert [(t.project.name, t.minutes) for t in summary.projects] == [
-            ("Zeus", 165), ("Apollo", 75)]
+            ("Zeus", 165),
+            ("Apollo", 75),
+        ]
         assert summary.minutes == 240
         # 23:30 in New York is the next day in UTC; the view shows the local time and day.
         first = summary.days[0].rows[0]
@@ -123,7 +144,8 @@ def test_week_page_links_to_log_time_on_each_day(app: Flask) -> None:
 def test_index_sends_a_signed_in_user_to_the_week(app: Flask) -> None:
     anonymous = app.test_client().get("/")
     assert anonymous.status_code == 200 and "Know where your week went" in anonymous.get_data(
-        as_text=True)
+        as_text=True
+    )
     client, _ = signed_in(app)
     response = client.get("/")
     assert response.status_code == 302 and response.location == "/week"
@@ -132,6 +154,6 @@ def test_index_sends_a_signed_in_user_to_the_week(app: Flask) -> None:
 def test_nav_links_for_signed_in_users(app: Flask) -> None:
     client, _ = signed_in(app)
     page = client.get("/projects/").get_data(as_text=True)
-    nav = page[page.index("<nav>"):page.index("</nav>")]
+    nav = page[page.index("<nav>") : page.index("</nav>")]
     assert nav.index('href="/week"') < nav.index('href="/projects/"')
     assert 'href="/projects/" aria-current="page"' in nav

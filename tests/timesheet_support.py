@@ -47,8 +47,12 @@ def add_entry(
         zone = db.session.get(User, user_id).timezone
         started_at = local_to_utc(day, time.fromisoformat(start), zone)
         entry = TimeEntry(
-            user_id=user_id, task_id=task_id, spent_on=day, started_at=started_at,
-            minutes=minutes, note=note,
+            user_id=user_id,
+            task_id=task_id,
+            spent_on=day,
+            started_at=started_at,
+            minutes=minutes,
+            note=note,
         )
         db.session.add(entry)
         db.session.commit()
@@ -59,8 +63,9 @@ def add_entries(app: Flask, user_id: int, rows: list[tuple[int, date, datetime, 
     """Many entries at once: (task_id, day, started_at, minutes)."""
     with app.app_context():
         db.session.add_all(
-            TimeEntry(user_id=user_id, task_id=task_id, spent_on=day, started_at=start,
-                      minutes=minutes)
+            TimeEntry(
+                user_id=user_id, task_id=task_id, spent_on=day, started_at=start, minutes=minutes
+            )
             for task_id, day, start, minutes in rows
         )
         db.session.commit()
@@ -91,7 +96,13 @@ def signed_in(app: Flask, email: str = "ada@example.com", **fields: Any) -> tupl
 
 
 def entry_form(task_id: int, day: str = "2026-11-18", start: str = "09:00", **fields: str) -> dict:
-    data = {"task_id": str(task_id), "day": day, "start": start, "duration": "", "end": "",
-            "note": ""}
+    data = {
+        "task_id": str(task_id),
+        "day": day,
+        "start": start,
+        "duration": "",
+        "end": "",
+        "note": "",
+    }
     data.update(fields)
     return data

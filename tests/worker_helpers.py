@@ -40,13 +40,15 @@ WARM_POOL_VAR = "TIMESHEET_TEST_WARM_POOL"
 def worker_env(database_url: str, instance_path: Path, **celery: object) -> dict[str, str]:
     """The environment of a worker started for a test: our variables only, none inherited."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "TIMESHEET_"))}
-    env.update({
-        "TIMESHEET_ENV": "testing",
-        "TIMESHEET_INSTANCE_PATH": str(instance_path),
-        "FLASK_SQLALCHEMY_DATABASE_URI": database_url,
-        "FLASK_CELERY__imports": json.dumps([PROBE_MODULE]),
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "TIMESHEET_ENV": "testing",
+            "TIMESHEET_INSTANCE_PATH": str(instance_path),
+            "FLASK_SQLALCHEMY_DATABASE_URI": database_url,
+            "FLASK_CELERY__imports": json.dumps([PROBE_MODULE]),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     for key, value in celery.items():
         env[f"FLASK_CELERY__{key}"] = value if isinstance(value, str) else json.dumps(value)
     return env
@@ -94,8 +96,11 @@ def redis_settings(url: str, prefix: str, **transport: object) -> dict[str, obje
     return {
         "broker_url": url,
         "result_backend": url,
-        "broker_transport_options": {"visibility_timeout": 3600, "global_keyprefix": prefix,
-                                     **transport},
+        "broker_transport_options": {
+            "visibility_timeout": 3600,
+            "global_keyprefix": prefix,
+            **transport,
+        },
         "result_backend_transport_options": {"global_keyprefix": prefix},
     }
 
@@ -106,7 +111,6 @@ def delete_prefixed_keys(url: str, prefix: str) -> None:
     if keys:
         client.delete(*keys)
     client.close()
-
 
 
 @dataclass
@@ -153,14 +157,20 @@ def export_through_the_app(
 
 
 @contextmanager
-def running_process(args: list[str], env: dict[str, str], log_path: Path, ready_text: str,
-                    timeout: float = READY_TIMEOUT) -> Iterator[Worker]:
+def running_process(
+    args: list[str],
+    env: dict[str, str],
+    log_path: Path,
+    ready_text: str,
+    timeout: float = READY_TIMEOUT,
+) -> Iterator[Worker]:
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     worker = Worker(process, log_path)
     try:
+
         def ready() -> bool:
             if process.poll() is not None:
                 raise AssertionError(f"{args[2:4]} exited early:\n{worker.log()[-4000:]}")
@@ -179,12 +189,25 @@ def running_process(args: list[str], env: dict[str, str], log_path: Path, ready_
 
 
 @contextmanager
-def running_worker(env: dict[str, str], log_path: Path, pool: str = "solo",
-                   concurrency: int = 2) -> Iterator[Worker]:
+def running_worker(
+    env: dict[str, str], log_path: Path, pool: str = "solo", concurrency: int = 2
+) -> Iterator[Worker]:
     """``celery -A celery_worker worker`` with ``--pool solo`` or ``--pool prefork -c N``."""
-    args = [CELERY_BIN, "-A", "celery_worker", "worker", "--pool", pool, "--loglevel", "INFO",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h"]
+    args = [
+        CELERY_BIN,
+        "-A",
+        "celery_worker",
+        "worker",
+        "--pool",
+        pool,
+        "--loglevel",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--hostname",
+        f"test-{uuid.uuid4().hex[:8]}@%h",
+    ]
     if pool == "prefork":
         args += ["--concurrency", str(concurrency)]
     with running_process(args, env, log_path, " ready.") as worker:
@@ -213,13 +236,17 @@ def seed_entries(app: Flask, user_id: int) -> None:
             (design, date(2024, 3, 9), 8, 45, "out of range"),
         ]
         for task, day, hour, minutes, note in rows:
-            db.session.add(TimeEntry(
-                user_id=user_id, task_id=task.id, spent_on=day,
-                started_at=datetime(day.year, day.month, day.day, hour, tzinfo=UTC),
-                minutes=minutes, note=note,
-            ))
+            db.session.add(
+                TimeEntry(
+                    user_id=user_id,
+                    task_id=task.id,
+                    spent_on=day,
+                    started_at=datetime(day.year, day.month, day.day, hour, tzinfo=UTC),
+                    minutes=minutes,
+                    note=note,
+                )
+            )
         db.session.commit()
-
 
 
 # --- Fault set-up inside the worker -------------------------------------------------------------

@@ -27,48 +27,74 @@ def password_length(_form: FlaskForm, field: Field) -> None:
 
 
 def email_field(label: str = "Email") -> EmailField:
-    return EmailField(label, filters=[strip], validators=[
-        DataRequired(message="Enter your email address."),
-        Length(max=EMAIL_MAX_LENGTH, message=f"Use at most {EMAIL_MAX_LENGTH} characters."),
-        Email(message="Enter a valid email address, like name@example.com."),
-    ])
+    return EmailField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(message="Enter your email address."),
+            Length(max=EMAIL_MAX_LENGTH, message=f"Use at most {EMAIL_MAX_LENGTH} characters."),
+            Email(message="Enter a valid email address, like name@example.com."),
+        ],
+    )
 
 
 def new_password_fields(label: str = "New password") -> tuple[PasswordField, PasswordField]:
     """A password and its confirmation, to be named ``password`` and ``password_confirm``."""
-    password = PasswordField(label, validators=[
-        DataRequired(message="Choose a password."), password_length])
-    confirm = PasswordField(f"Repeat the {label.lower()}", validators=[
-        DataRequired(message="Repeat the password."),
-        EqualTo("password", message="The two passwords do not match.")])
+    password = PasswordField(
+        label, validators=[DataRequired(message="Choose a password."), password_length]
+    )
+    confirm = PasswordField(
+        f"Repeat the {label.lower()}",
+        validators=[
+            DataRequired(message="Repeat the password."),
+            EqualTo("password", message="The two passwords do not match."),
+        ],
+    )
     return password, confirm
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Name", filters=[strip], validators=[
-        DataRequired(message="Enter your name."),
-        Length(max=NAME_MAX_LENGTH, message=f"Use at most {NAME_MAX_LENGTH} characters."),
-        printable,
-    ])
+    name = StringField(
+        "Name",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Enter your name."),
+            Length(max=NAME_MAX_LENGTH, message=f"Use at most {NAME_MAX_LENGTH} characters."),
+            printable,
+        ],
+    )
     email = email_field()
     password, password_confirm = new_password_fields("Password")
 
 
 class LoginForm(FlaskForm):
     # No format check: any wrong input gets the same "invalid email or password" answer.
-    email = StringField("Email", filters=[strip], validators=[
-        DataRequired(message="Enter your email address."),
-        Length(max=EMAIL_MAX_LENGTH, message="Invalid email or password.")])
-    password = PasswordField("Password", validators=[
-        DataRequired(message="Enter your password."),
-        Length(max=PASSWORD_MAX_LENGTH, message="Invalid email or password.")])
+    email = StringField(
+        "Email",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Enter your email address."),
+            Length(max=EMAIL_MAX_LENGTH, message="Invalid email or password."),
+        ],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired(message="Enter your password."),
+            Length(max=PASSWORD_MAX_LENGTH, message="Invalid email or password."),
+        ],
+    )
     remember = BooleanField("Keep me logged in on this device")
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[
-        DataRequired(message="Enter your current password."),
-        Length(max=PASSWORD_MAX_LENGTH, message="The current password is not correct.")])
+    current_password = PasswordField(
+        "Current password",
+        validators=[
+            DataRequired(message="Enter your current password."),
+            Length(max=PASSWORD_MAX_LENGTH, message="The current password is not correct."),
+        ],
+    )
     password, password_confirm = new_password_fields()
 
 

@@ -53,7 +53,8 @@ def register() -> ResponseReturnValue:
             user = accounts.register_user(form.name.data, form.email.data, form.password.data)
         except accounts.EmailTaken:
             form.email.errors.append(
-                "An account with this email already exists. Log in or reset your password.")
+                "An account with this email already exists. Log in or reset your password."
+            )
         else:
             login_url = url_for("auth.login", _external=True)
             accounts.send_welcome_email(user.email, user.name, login_url)
@@ -106,8 +107,7 @@ def change_password() -> ResponseReturnValue:
             # remember cookie, if it had one) by logging in again with the new token.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
             login_user(user, remember=remembered in request.cookies)
-            flash("Your password has been changed. Other devices have been logged out.",
-                  "success")
+            flash("Your password has been changed. Other devices have been logged out.", "success")
             return redirect(default_page())
     return render_template("auth/change_password.html", form=form)
 
@@ -136,8 +136,9 @@ def reset_password(token: str) -> ResponseReturnValue:
         try:
             accounts.reset_password(token, form.password.data)
         except InvalidResetToken as error:  # used up between the check above and now
-            return render_template("auth/reset_password.html", form=None,
-                                   token_error=str(error)), 400
+            return render_template(
+                "auth/reset_password.html", form=None, token_error=str(error)
+            ), 400
         if current_user.is_authenticated:
             logout_user()
         flash("Your password has been reset. Log in with the new one.", "success")

@@ -13,7 +13,14 @@ from services.timesheet.week import WeekSummary
 
 # Distinguishable colours with enough contrast against white (all darker than 3:1).
 PALETTE = (
-    "#2f6fdf", "#d9730d", "#1f7a4d", "#b42318", "#7c4dff", "#0e7c86", "#a15c00", "#c2185b",
+    "#2f6fdf",
+    "#d9730d",
+    "#1f7a4d",
+    "#b42318",
+    "#7c4dff",
+    "#0e7c86",
+    "#a15c00",
+    "#c2185b",
 )
 
 WIDTH = 720
@@ -118,7 +125,10 @@ def stacked_bar_chart(
             y -= height
             segments.append(
                 Segment(
-                    round(x, 1), round(y, 1), round(bar_width, 1), round(height, 1),
+                    round(x, 1),
+                    round(y, 1),
+                    round(bar_width, 1),
+                    round(height, 1),
                     colors.get(key, PALETTE[0]),
                     f"{column.label} {column.sublabel}: {names.get(key, '?')} "
                     f"{format_minutes(minutes)}",
@@ -126,8 +136,12 @@ def stacked_bar_chart(
             )
         bars.append(
             Bar(
-                column.label, column.sublabel, round(x + bar_width / 2, 1),
-                format_minutes(total) if total else "", round(y - 6, 1), tuple(segments),
+                column.label,
+                column.sublabel,
+                round(x + bar_width / 2, 1),
+                format_minutes(total) if total else "",
+                round(y - 6, 1),
+                tuple(segments),
             )
         )
 

@@ -40,8 +40,10 @@ class EntryForm(FlaskForm):
         "Note",
         filters=[strip],
         validators=[
-            Length(max=NOTE_MAX_LENGTH, message=f"Keep the note to {NOTE_MAX_LENGTH} characters "
-                   "or fewer.")
+            Length(
+                max=NOTE_MAX_LENGTH,
+                message=f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer.",
+            )
         ],
         render_kw={"rows": 2, "maxlength": NOTE_MAX_LENGTH},
     )

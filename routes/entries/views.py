@@ -102,8 +102,10 @@ def edit(entry_id: int) -> ResponseReturnValue:
     form.set_task_choices(tasks)
     saved = save(form, entry)
     if saved is not None:
-        flash(f"Entry updated: {format_minutes(saved.minutes)} on {saved.spent_on:%a %d %b}.",
-              "success")
+        flash(
+            f"Entry updated: {format_minutes(saved.minutes)} on {saved.spent_on:%a %d %b}.",
+            "success",
+        )
         return redirect(week_url(saved.spent_on))
     status = INVALID if form.errors else 200
     return render_template("entries/form.html", form=form, entry=entry, has_tasks=True), status

@@ -18,8 +18,10 @@ class NameForm(FlaskForm):
         filters=[strip],
         validators=[
             InputRequired(message="Enter a name."),
-            Length(max=NAME_MAX_LENGTH, message=f"Keep the name to {NAME_MAX_LENGTH} characters "
-                   "or fewer."),
+            Length(
+                max=NAME_MAX_LENGTH,
+                message=f"Keep the name to {NAME_MAX_LENGTH} characters or fewer.",
+            ),
         ],
         render_kw={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"},
     )

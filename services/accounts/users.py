@@ -126,7 +126,9 @@ def request_password_reset(email: str, reset_url_for: Callable[[str], str]) -> N
         return
     token = reset_tokens.make_reset_token(user)
     body = render_template(
-        "mail/password_reset.txt", name=user.name, reset_url=reset_url_for(token),
+        "mail/password_reset.txt",
+        name=user.name,
+        reset_url=reset_url_for(token),
         max_age_minutes=_max_age_minutes(),
     )
     mail.send_email(user.email, "Reset your Timesheet password", body)

@@ -46,8 +46,9 @@ def deliver(message: EmailMessage) -> None:
     if not config.get("MAIL_SERVER"):
         _log_message(message)
         return
-    with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]),
-                      timeout=config["MAIL_TIMEOUT"]) as smtp:
+    with smtplib.SMTP(
+        config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT"]
+    ) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls(context=ssl.create_default_context())
         if config.get("MAIL_USERNAME"):
@@ -61,7 +62,10 @@ def _log_message(message: EmailMessage) -> None:
     body = message.get_content()
     mail_logger().info(
         "Mail not sent (MAIL_SERVER is not set); here it is:\nFrom: %s\nTo: %s\nSubject: %s\n\n%s",
-        message["From"], message["To"], message["Subject"], body,
+        message["From"],
+        message["To"],
+        message["Subject"],
+        body,
     )
 
 
@@ -106,5 +110,5 @@ def is_transient(exc: BaseException) -> bool:
 
 def backoff_seconds(retries: int, base: float, cap: float) -> float:
     """base, 2*base, 4*base ... up to cap, with up to 20 % jitter so retries do not bunch."""
-    delay = min(cap, base * (2 ** retries))
+    delay = min(cap, base * (2**retries))
     return delay * random.uniform(0.8, 1.0)  # noqa: S311  (jitter, not a secret)

@@ -67,8 +67,10 @@ def count_projects(owner_id: int) -> dict[bool, int]:
 
 
 def _name_taken(owner_id: int, name: str, except_id: int | None) -> bool:
-    query = access.projects_of(owner_id).with_only_columns(Project.id).where(
-        Project.name_key == name_key(name)
+    query = (
+        access.projects_of(owner_id)
+        .with_only_columns(Project.id)
+        .where(Project.name_key == name_key(name))
     )
     if except_id is not None:
         query = query.where(Project.id != except_id)

@@ -44,9 +44,7 @@ def get_open_task_for(owner_id: int, task_id: int) -> Task | None:
 
 
 def _name_taken(project_id: int, name: str, except_id: int | None) -> bool:
-    query = select(Task.id).where(
-        Task.project_id == project_id, Task.name_key == name_key(name)
-    )
+    query = select(Task.id).where(Task.project_id == project_id, Task.name_key == name_key(name))
     if except_id is not None:
         query = query.where(Task.id != except_id)
     return db.session.scalar(query.limit(1)) is not None

@@ -24,6 +24,7 @@ from services.reports.exports import EXPORT_TASK, reports_folder
 
 log = logging.getLogger(__name__)
 
+
 def delete_expired_reports(now: datetime) -> int:
     cutoff = now - timedelta(days=current_app.config["REPORT_MAX_AGE_DAYS"])
     ids = list(db.session.scalars(select(Report.id).where(Report.created_at < cutoff)))
@@ -51,11 +52,13 @@ def _belongs_to(file_name: str, report_ids: list[int]) -> bool:
 
 def requeue_stale_reports(now: datetime) -> int:
     stale_before = now - timedelta(seconds=current_app.config["REPORT_STALE_AFTER_SECONDS"])
-    ids = list(db.session.scalars(
-        select(Report.id).where(
-            Report.status.in_(("pending", "running")), Report.updated_at < stale_before
+    ids = list(
+        db.session.scalars(
+            select(Report.id).where(
+                Report.status.in_(("pending", "running")), Report.updated_at < stale_before
+            )
         )
-    ))
+    )
     for report_id in ids:
         # Touch the row first (and commit) so the next run does not queue it again at once.
         db.session.execute(update(Report).where(Report.id == report_id).values(updated_at=now))

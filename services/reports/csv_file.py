@@ -72,8 +72,17 @@ def write_report(
         if started_at.tzinfo is None:  # naive values are UTC (SQLite)
             started_at = started_at.replace(tzinfo=UTC)
         local = started_at.astimezone(zone)
-        writer.writerow((day, project_cell, task_cell, f"{local.hour:02d}:{local.minute:02d}",
-                         minutes, spent, safe_cell(note) if note else note))
+        writer.writerow(
+            (
+                day,
+                project_cell,
+                task_cell,
+                f"{local.hour:02d}:{local.minute:02d}",
+                minutes,
+                spent,
+                safe_cell(note) if note else note,
+            )
+        )
         per_project[project] += minutes
         per_day[spent_on] += minutes
         count += 1

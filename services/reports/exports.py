@@ -77,9 +77,7 @@ def request_export(user_id: int, date_from: date, date_to: date) -> Report:
 
 def user_reports(user_id: int, limit: int = 20) -> list[Report]:
     stmt = (
-        access.reports_of(user_id)
-        .order_by(Report.created_at.desc(), Report.id.desc())
-        .limit(limit)
+        access.reports_of(user_id).order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
     )
     return list(db.session.scalars(stmt))
 
@@ -101,8 +99,10 @@ def entries_filter(user_id: int, date_from: date, date_to: date) -> tuple[Any, .
 
 
 def count_entries(user_id: int, date_from: date, date_to: date) -> int:
-    stmt = select(func.count()).select_from(TimeEntry).where(
-        *entries_filter(user_id, date_from, date_to)
+    stmt = (
+        select(func.count())
+        .select_from(TimeEntry)
+        .where(*entries_filter(user_id, date_from, date_to))
     )
     return int(db.session.scalar(stmt) or 0)
 
@@ -114,9 +114,12 @@ def stream_entries(user_id: int, date_from: date, date_to: date) -> Iterator[Ent
         select(
             # The raw column type, not UTCDateTime: its per-row Python hook was a quarter of
             # the export time. SQLite then gives naive UTC, which write_report treats as UTC.
-            TimeEntry.spent_on, type_coerce(TimeEntry.started_at, DateTime(timezone=True)),
-            TimeEntry.minutes, TimeEntry.note,
-            Project.name, Task.name,
+            TimeEntry.spent_on,
+            type_coerce(TimeEntry.started_at, DateTime(timezone=True)),
+            TimeEntry.minutes,
+            TimeEntry.note,
+            Project.name,
+            Task.name,
         )
         .join(Task, TimeEntry.task_id == Task.id)
         .join(Project, Task.project_id == Project.id)
@@ -186,13 +189,17 @@ def run_export(report_id: int) -> str:
         remove_partial_files(folder, report_id)
         config = current_app.config
         recorder = ProgressRecorder(
-            report_id, count_entries(user_id, date_from, date_to),
+            report_id,
+            count_entries(user_id, date_from, date_to),
             config["REPORT_PROGRESS_EVERY_SECONDS"],
         )
         with part.open("w", newline="", encoding="utf-8") as out:
             rows = write_report(
-                out, stream_entries(user_id, date_from, date_to), zone,
-                recorder, config["REPORT_PROGRESS_EVERY_ROWS"],
+                out,
+                stream_entries(user_id, date_from, date_to),
+                zone,
+                recorder,
+                config["REPORT_PROGRESS_EVERY_ROWS"],
             )
             out.flush()
             os.fsync(out.fileno())
@@ -200,8 +207,14 @@ def run_export(report_id: int) -> str:
         db.session.execute(
             update(Report)
             .where(Report.id == report_id)
-            .values(status="done", progress=100, rows_written=rows,
-                    file_name=final_name(report_id), finished_at=utcnow(), error=None)
+            .values(
+                status="done",
+                progress=100,
+                rows_written=rows,
+                file_name=final_name(report_id),
+                finished_at=utcnow(),
+                error=None,
+            )
         )
         db.session.commit()
     except Exception as exc:
@@ -216,8 +229,7 @@ def run_export(report_id: int) -> str:
 def mark_failed(report_id: int, exc: BaseException) -> None:
     log.exception("report %s failed", report_id, exc_info=exc)
     message = (
-        f"The export failed ({exc.__class__.__name__}). "
-        "Please try again, or pick a shorter range."
+        f"The export failed ({exc.__class__.__name__}). Please try again, or pick a shorter range."
     )
     db.session.execute(
         update(Report)

@@ -171,16 +171,28 @@ def upgrade_a_database_that_has_rows(app: Flask) -> dict[str, list[tuple]]:
     with app.app_context():
         upgrade(revision="c0f2b6e6e285")
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO users (id, email, name, password_hash, session_token, active,"
-                " timezone, created_at, updated_at) VALUES (1, 'a@example.com', 'Ada', 'x',"
-                " 'token-token-token-token', :yes, 'UTC', :now, :now)"), {"yes": True, "now": now})
-            conn.execute(text(
-                "INSERT INTO projects (id, owner_id, name, archived, created_at, updated_at)"
-                " VALUES (1, 1, '  Straße  Works', :no, :now, :now)"), {"no": False, "now": now})
-            conn.execute(text(
-                "INSERT INTO tasks (id, project_id, name, closed, created_at, updated_at)"
-                " VALUES (1, 1, 'Design', :no, :now, :now)"), {"no": False, "now": now})
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, session_token, active,"
+                    " timezone, created_at, updated_at) VALUES (1, 'a@example.com', 'Ada', 'x',"
+                    " 'token-token-token-token', :yes, 'UTC', :now, :now)"
+                ),
+                {"yes": True, "now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO projects (id, owner_id, name, archived, created_at, updated_at)"
+                    " VALUES (1, 1, '  Straße  Works', :no, :now, :now)"
+                ),
+                {"no": False, "now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO tasks (id, project_id, name, closed, created_at, updated_at)"
+                    " VALUES (1, 1, 'Design', :no, :now, :now)"
+                ),
+                {"no": False, "now": now},
+            )
         upgrade()
         with db.engine.connect() as conn:
             return {
@@ -194,8 +206,10 @@ def test_name_keys_are_filled_for_existing_rows(tmp_path: Path) -> None:
     found = upgrade_a_database_that_has_rows(app)
     # Batch mode rebuilt "projects"; with foreign keys on during the migration, the rebuild's
     # DROP TABLE would have cascaded into "tasks" and emptied it (migrations/env.py turns them off).
-    assert found == {"projects": [("  Straße  Works", "strasse works")],
-                     "tasks": [("Design", "design")]}
+    assert found == {
+        "projects": [("  Straße  Works", "strasse works")],
+        "tasks": [("Design", "design")],
+    }
     with app.app_context():  # and back on afterwards, on the pooled connection too
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
     dispose(app)

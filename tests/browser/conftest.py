@@ -122,8 +122,18 @@ def server_env(folder: Path) -> dict[str, str]:
 
 def gunicorn_command() -> list[str]:
     command = [
-        tool("gunicorn"), "run:app", "--bind", "127.0.0.1:0", "--workers", "1",
-        "--threads", "4", "--graceful-timeout", "3", "--access-logfile", "-",
+        tool("gunicorn"),
+        "run:app",
+        "--bind",
+        "127.0.0.1:0",
+        "--workers",
+        "1",
+        "--threads",
+        "4",
+        "--graceful-timeout",
+        "3",
+        "--access-logfile",
+        "-",
     ]
     from gunicorn.config import KNOWN_SETTINGS
 
@@ -137,8 +147,11 @@ def wait_for(condition, timeout: float, process: Process, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.popen.poll() is not None:
-            pytest.fail(f"{process.name} exited ({process.popen.returncode}) before {what}:\n"
-                        f"{process.tail()}", pytrace=False)
+            pytest.fail(
+                f"{process.name} exited ({process.popen.returncode}) before {what}:\n"
+                f"{process.tail()}",
+                pytrace=False,
+            )
         if condition():
             return
         time.sleep(0.1)
@@ -168,8 +181,13 @@ def live_server(
     folder = tmp_path_factory.mktemp("browser")
     env = server_env(folder)
     upgrade = subprocess.run(
-        [tool("flask"), "db", "upgrade"], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=60, check=False,
+        [tool("flask"), "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     if upgrade.returncode != 0:
         pytest.fail(f"flask db upgrade failed:\n{upgrade.stdout}\n{upgrade.stderr}", pytrace=False)
@@ -202,8 +220,12 @@ def celery_worker(live_server: LiveServer) -> Process:
         live_server.folder,
     )
     live_server.processes.append(worker)  # stopped with the server, before it
-    wait_for(lambda: " ready." in worker.log.read_text(errors="replace"),
-             WORKER_START_TIMEOUT, worker, "'ready.' line")
+    wait_for(
+        lambda: " ready." in worker.log.read_text(errors="replace"),
+        WORKER_START_TIMEOUT,
+        worker,
+        "'ready.' line",
+    )
     return worker
 
 

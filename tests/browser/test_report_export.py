@@ -50,8 +50,7 @@ def test_export_shows_progress_then_a_download_with_the_logged_entry(
     # Read in one go (the poller may change the page between two reads): until the export is
     # done, the page shows its state and no download link.
     status, link_shown = state.evaluate(
-        "box => [box.dataset.status,"
-        " box.querySelector('.report-download').checkVisibility()]"
+        "box => [box.dataset.status, box.querySelector('.report-download').checkVisibility()]"
     )
     assert link_shown == (status == "done"), (status, link_shown)
 
@@ -69,8 +68,15 @@ def test_export_shows_progress_then_a_download_with_the_logged_entry(
     text = download.path().read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["date", "project", "task", "start", "minutes", "hours", "note"]
-    assert rows[1] == [day, "Hermes", "Write report", "09:00", "135", "2.25",
-                       "Exported from the browser"]
+    assert rows[1] == [
+        day,
+        "Hermes",
+        "Write report",
+        "09:00",
+        "135",
+        "2.25",
+        "Exported from the browser",
+    ]
     # The totals at the end: per project, per day, and the grand total.
     assert ["", "Hermes", "", "", "135", "2.25", ""] in rows[2:], text
     assert ["", day, "", "", "135", "2.25", ""] in rows[2:], text
