@@ -63,3 +63,28 @@ def test_config_may_not_import_flask(tmp_path: Path) -> None:
     result = lint_imports(tree)
     assert result.returncode != 0
     assert "config -> flask" in result.stdout
+
+
+def test_a_lower_service_importing_a_higher_one_breaks_the_services_contract(
+    tmp_path: Path,
+) -> None:
+    """Inside services the features are layered too: accounts may not reach up into projects."""
+    tree = shadow_tree(tmp_path / "tree")
+    users = tree / "services" / "accounts" / "users.py"
+    users.write_text(
+        users.read_text() + "\n\ndef _upward():\n    import services.projects.projects  # noqa\n"
+    )
+    result = lint_imports(tree)
+    assert result.returncode != 0
+    assert "services.accounts.users -> services.projects.projects" in result.stdout
+
+
+def test_an_interface_importing_another_interface_breaks_the_contract(tmp_path: Path) -> None:
+    """Routes, tasks and the CLI are siblings: a view enqueues by task name through the queue
+    service, it never imports the task module (nor the task a route)."""
+    tree = shadow_tree(tmp_path / "tree")
+    views = tree / "routes" / "reports" / "views.py"
+    views.write_text(views.read_text() + "\n\ndef _sideways():\n    import tasks.reports  # noqa\n")
+    result = lint_imports(tree)
+    assert result.returncode != 0
+    assert "routes.reports.views -> tasks.reports" in result.stdout
