@@ -1,0 +1,407 @@
+"""The benchmark command: the app against a hello-world floor, in one run, on this machine.
+
+    .venv/bin/python bench/run.py            # 10 s x 3 rounds per page (about 4 minutes)
+    .venv/bin/python bench/run.py --quick    # 2 s x 1 round: shows it works (CI runs this)
+
+Starts the app under gunicorn (2 workers, production settings) on 127.0.0.1 against a PostgreSQL
+database of its own (created on the server at BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+postgresql://postgres@127.0.0.1/postgres, and dropped afterwards), seeded with one user who has 50
+entries this week over 4 projects x 3 tasks and one with 500; then a hello-world Flask app under the
+same gunicorn settings (the floor). Each page is loaded with wrk (-t2 -c8; installed from Debian's
+packages by scripts/install-bench-tools when missing), and one table is printed: requests/s, p50,
+p99, the ratio to the floor, SQL queries per request and the non-2xx count. Then cold start
+(``create_app()`` in a fresh interpreter against ``import flask``) and the resident memory of one
+gunicorn worker after the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+PASSWORD = "bench-password-123"
+TARGETS = {"/auth/login": 0.45, "week 50": 0.35, "API entries": 0.5}
+
+
+@dataclass
+class Row:
+    name: str
+    path: str
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    non_2xx: int = 0
+    queries: int | None = None
+
+
+# --- Set-up ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def admin_url() -> str:
+    from config import normalize_database_url
+
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    return normalize_database_url(url or "postgresql://postgres@127.0.0.1/postgres") or ""
+
+
+@contextmanager
+def bench_database() -> Iterator[str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
+    name = f"timesheet_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url()).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def production_env(database_url: str, instance: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "TIMESHEET_"))}
+    redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    env.update(
+        TIMESHEET_ENV="production",
+        TIMESHEET_INSTANCE_PATH=str(instance),
+        FLASK_SECRET_KEY=secrets.token_hex(32),
+        FLASK_SQLALCHEMY_DATABASE_URI=database_url,
+        FLASK_TRUSTED_HOSTS='["127.0.0.1"]',
+        FLASK_SESSION_COOKIE_SECURE="false",  # plain HTTP on loopback
+        FLASK_REMEMBER_COOKIE_SECURE="false",
+        FLASK_CELERY__broker_url=redis,
+        FLASK_CELERY__result_backend=redis,
+        FLASK_RATELIMIT_STORAGE_URI=redis,
+        FLASK_RATELIMIT_ENABLED="false",  # wrk measures the pages, not the limiter
+        FLASK_MAIL_BACKEND="log",
+        FLASK_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def seed(env: dict[str, str]) -> dict[str, str]:
+    """Migrate, then one user with 50 entries this week and one with 500; returns their emails."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from extensions import db
+    from models import Project, Task, TimeEntry, User
+    from services.accounts.passwords import hash_password
+
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        app = create_app()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    monday = date.today() - timedelta(days=date.today().weekday())
+    emails = {}
+    with app.app_context():
+        upgrade()
+        for size in (50, 500):
+            email = f"bench{size}@example.com"
+            user = User(email=email, name=f"Bench {size}", password_hash=hash_password(PASSWORD))
+            if hasattr(User, "email_confirmed_at"):
+                user.email_confirmed_at = datetime.now(UTC)  # type: ignore[attr-defined]
+            projects = [Project(owner=user, name=f"Project {p}") for p in range(4)]
+            tasks = [Task(project=p, name=f"Task {t}") for p in projects for t in range(3)]
+            db.session.add_all([user, *tasks])
+            db.session.flush()
+            for n in range(size):
+                day = monday + timedelta(days=n % 7)
+                start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+                db.session.add(
+                    TimeEntry(
+                        user=user,
+                        task=tasks[n % len(tasks)],
+                        spent_on=day,
+                        started_at=start + timedelta(minutes=(n // 7) * 2),
+                        minutes=1,
+                        note=f"entry {n}",
+                    )
+                )
+            db.session.commit()
+            emails[f"week {size}"] = email
+        db.session.remove()
+        db.engine.dispose()
+    return emails
+
+
+def gunicorn(app_spec: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    command = [
+        str(BIN / "gunicorn"),
+        app_spec,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--log-level",
+        "warning",
+        "--no-control-socket",
+    ]
+    with log.open("wb") as out:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server did not answer {url} within 60 s:\n{log.read_text()[-3000:]}")
+
+
+def session_cookie(base: str, email: str) -> str:
+    """Log in through the real form (CSRF token and all) and return the Cookie header."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/auth/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    token = token or re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    form = {"email": email, "password": PASSWORD, "csrf_token": token.group(1) if token else ""}
+    opener.open(f"{base}/auth/login", urllib.parse.urlencode(form).encode()).read()
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    # wrk counts only 4xx/5xx as errors: a login that failed would bench the redirect to /login.
+    check = urllib.request.Request(f"{base}/week", headers={"Cookie": cookies})
+    try:
+        NO_REDIRECTS.open(check).close()
+    except urllib.error.HTTPError as error:  # a redirect (to the login page) or an error
+        raise SystemExit(f"could not log in as {email}: /week answered {error.code}") from None
+    return cookies
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+NO_REDIRECTS = urllib.request.build_opener(_NoRedirect)
+
+
+# --- Measuring -------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    if shutil.which("wrk") is None:
+        subprocess.run(["bash", str(ROOT / "scripts" / "install-bench-tools")], check=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def load(url: str, seconds: int, cookie: str | None) -> Row:
+    command = [ensure_wrk(), "-t2", "-c8", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    row = Row(name="", path=url)
+    row.rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    row.p50_ms = milliseconds(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    row.p99_ms = milliseconds(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    non = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    row.non_2xx = int(non.group(1)) if non else 0
+    return row
+
+
+def best_of(url: str, seconds: int, rounds: int, cookie: str | None) -> Row:
+    """The median round by requests/s (and that round's latencies)."""
+    rows = sorted((load(url, seconds, cookie) for _ in range(rounds)), key=lambda r: r.rps)
+    return rows[len(rows) // 2]
+
+
+def queries_per_request(env: dict[str, str], email: str | None, path: str) -> int:
+    """SQL statements one request runs, counted in-process against the same database."""
+    from sqlalchemy import event
+
+    from app import create_app
+    from extensions import db
+
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        app = create_app(
+            WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False, TRUSTED_HOSTS=["localhost"]
+        )
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    client = app.test_client()
+    if email:
+        client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    client.get(path)  # warm-up
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    client.get(path)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return len(statements)
+
+
+def cold_start(env: dict[str, str], repeats: int) -> tuple[float, float]:
+    """Median seconds for ``create_app()`` and for ``import flask``, each in a fresh interpreter."""
+
+    def timed(code: str) -> float:
+        script = f"import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)"
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        if result.returncode:
+            raise SystemExit(result.stderr)
+        return float(result.stdout.strip().splitlines()[-1])
+
+    app = statistics.median(
+        timed("from app import create_app; create_app()") for _ in range(repeats)
+    )
+    flask = statistics.median(timed("import flask") for _ in range(repeats))
+    return app, flask
+
+
+def worker_memory_mb(master: subprocess.Popen[bytes]) -> tuple[float, float]:
+    """The largest resident set (and PSS) among the master's worker processes, in MB."""
+    rss, pss = 0.0, 0.0
+    for child in Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split():
+        status = Path(f"/proc/{child}/status").read_text()
+        rss = max(rss, int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)  # type: ignore[union-attr]
+        rollup = Path(f"/proc/{child}/smaps_rollup")
+        if rollup.exists():
+            found = re.search(r"Pss:\s+(\d+)", rollup.read_text())
+            pss = max(pss, int(found.group(1)) / 1024 if found else 0.0)
+    return rss, pss
+
+
+# --- The run ---------------------------------------------------------------------------------
+
+
+def api_path(env: dict[str, str]) -> str | None:
+    """The API's entries list, when the app has one."""
+    from app import create_app
+
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        app = create_app()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    return next((p for p in ("/api/v1/entries", "/api/v1/time-entries") if p in rules), None)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2 s x 1 round: shows it works")
+    args = parser.parse_args()
+    seconds, rounds, repeats = (2, 1, 3) if args.quick else (10, 3, 7)
+    ensure_wrk()
+    with tempfile.TemporaryDirectory() as folder, bench_database() as database_url:
+        env = production_env(database_url, Path(folder) / "instance")
+        emails = seed(env)
+        port, floor_port = free_port(), free_port()
+        app_log, floor_log = Path(folder) / "app.log", Path(folder) / "floor.log"
+        server = gunicorn("run:app", port, env, app_log)
+        floor = gunicorn("bench.floor_app:app", floor_port, env, floor_log)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_up(f"{base}/healthz", server, app_log)
+            wait_until_up(f"http://127.0.0.1:{floor_port}/", floor, floor_log)
+            pages: list[tuple[str, str, str | None]] = [
+                ("/auth/login", "/auth/login", None),
+                ("week 50", "/week", emails["week 50"]),
+                ("week 500", "/week", emails["week 500"]),
+                ("/healthz", "/healthz", None),
+            ]
+            rows = [best_of(f"http://127.0.0.1:{floor_port}/", seconds, rounds, None)]
+            rows[0].name, rows[0].queries = "hello-world floor", 0
+            for name, path, email in pages:
+                cookie = session_cookie(base, email) if email else None
+                row = best_of(base + path, seconds, rounds, cookie)
+                row.name, row.queries = name, queries_per_request(env, email, path)
+                rows.append(row)
+            rss, pss = worker_memory_mb(server)
+        finally:
+            for process in (server, floor):
+                process.terminate()
+                process.wait(timeout=30)
+        create, flask = cold_start(env, repeats)
+    print_table(rows, api_path(env))
+    ratio = create / flask
+    print(
+        f"\ncold start: create_app() {create:.3f} s, import flask {flask:.3f} s, ratio {ratio:.2f}"
+    )
+    print(f"one gunicorn worker after the load: {rss:.1f} MB resident, {pss:.1f} MB PSS")
+    print(f"targets: cold start ratio <= 2.5, worker <= 70 MB resident; {platform_line()}")
+    print(f"wrk -t2 -c8, {seconds} s x {rounds} rounds per page, gunicorn -w 2")
+
+
+def platform_line() -> str:
+    import platform
+
+    cores = os.cpu_count()
+    return f"{cores} cores, Python {platform.python_version()} on {platform.machine()}"
+
+
+def print_table(rows: list[Row], api: str | None) -> None:
+    floor = rows[0].rps or 1.0
+    print(
+        "\n| page | requests/s | p50 ms | p99 ms | ratio to floor | target | queries/request "
+        "| non-2xx |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        ratio = row.rps / floor
+        target = TARGETS.get(row.name)
+        goal = f">= {target}" if target else ""
+        print(
+            f"| {row.name} | {row.rps:.0f} | {row.p50_ms:.1f} | {row.p99_ms:.1f} | {ratio:.3f} | "
+            f"{goal} | {row.queries} | {row.non_2xx} |"
+        )
+    if api is None:
+        print("| API entries | (no JSON API in this version) | | | | >= 0.5 | | |")
+
+
+if __name__ == "__main__":
+    main()
