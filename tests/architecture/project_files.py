@@ -38,6 +38,8 @@ def copy_of_the_tree(destination: Path) -> Path:
         destination,
         ignore=shutil.ignore_patterns(
             ".venv",
+            ".tools",
+            ".mypy_cache",
             ".git",
             "instance",
             "__pycache__",

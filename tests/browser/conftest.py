@@ -99,7 +99,7 @@ def tool(name: str) -> str:
         return str(path)
     found = shutil.which(name)
     if found is None:
-        pytest.fail(f"{name} is not installed (pip install -e '.[dev]')", pytrace=False)
+        pytest.fail(f"{name} is not installed (./scripts/test installs it, or pip install -r requirements-dev.txt)", pytrace=False)
     return found
 
 
