@@ -7,7 +7,7 @@ app, and the app import the models ("cannot import name 'db' from partially init
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -32,6 +32,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. ``db.Model`` is made at run time (Base plus Flask-SQLAlchemy's bind and
+# table-name mixins), so a type checker cannot see it; to mypy, models derive from Base, and they
+# use nothing else of it.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from extensions import db
+from extensions import Model
 from models.columns import NAME_KEY_LENGTH, TimestampMixin, name_key
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from models.user import User
 
 
-class Project(TimestampMixin, db.Model):
+class Project(TimestampMixin, Model):
     __tablename__ = "projects"
     # One owner, one project per name whatever its case; also the index for "a user's
     # projects" (owner_id leads).

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 from models.columns import TimestampMixin, UTCDateTime
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 REPORT_STATUSES = ("pending", "running", "done", "failed")
 
 
-class Report(TimestampMixin, db.Model):
+class Report(TimestampMixin, Model):
     __tablename__ = "reports"
     __table_args__ = (
         CheckConstraint("date_to >= date_from", name="range_in_order"),

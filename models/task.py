@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship, validates
 
-from extensions import db
+from extensions import Model
 from models.columns import NAME_KEY_LENGTH, TimestampMixin, name_key
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from models.time_entry import TimeEntry
 
 
-class Task(TimestampMixin, db.Model):
+class Task(TimestampMixin, Model):
     __tablename__ = "tasks"
     # One task per name in a project, whatever its case.
     __table_args__ = (UniqueConstraint("project_id", "name_key"),)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 from models.columns import TimestampMixin, UTCDateTime
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 MINUTES_PER_DAY = 24 * 60
 
 
-class TimeEntry(TimestampMixin, db.Model):
+class TimeEntry(TimestampMixin, Model):
     __tablename__ = "time_entries"
     __table_args__ = (
         # Duration, not an end timestamp: SUM(minutes) is the same SQL on every backend, and a

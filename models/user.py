@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import String, true
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 from models.columns import TimestampMixin
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -93,7 +93,7 @@ def wants_json() -> bool:
     )
 
 
-def error_response(code: int, name: str, description: str) -> ResponseReturnValue:
+def error_response(code: int, name: str, description: str) -> tuple[Response | str, int]:
     if wants_json():
         return jsonify(error=name, message=description), code
     return render_template("errors/error.html", code=code, name=name, description=description), code
@@ -117,7 +117,7 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     code = error.code or 500
     response = error_response(code, error.name, error.description or "")
     if code == 405 and error.get_response().headers.get("Allow"):
-        body, status = response  # type: ignore[misc]
+        body, status = response
         return body, status, {"Allow": error.get_response().headers["Allow"]}
     return response
 

@@ -30,11 +30,11 @@ def report_scope(user_id: int) -> ColumnElement[bool]:
     return Report.user_id == user_id
 
 
-def projects_of(user_id: int) -> Select[tuple[Project]]:
+def projects_of(user_id: int) -> Select[Project]:
     return select(Project).where(project_scope(user_id))
 
 
-def tasks_of(user_id: int) -> Select[tuple[Task]]:
+def tasks_of(user_id: int) -> Select[Task]:
     """The tasks of the projects in the user's scope, each with its project loaded."""
     return (
         select(Task)
@@ -44,9 +44,9 @@ def tasks_of(user_id: int) -> Select[tuple[Task]]:
     )
 
 
-def entries_of(user_id: int) -> Select[tuple[TimeEntry]]:
+def entries_of(user_id: int) -> Select[TimeEntry]:
     return select(TimeEntry).where(entry_scope(user_id))
 
 
-def reports_of(user_id: int) -> Select[tuple[Report]]:
+def reports_of(user_id: int) -> Select[Report]:
     return select(Report).where(report_scope(user_id))

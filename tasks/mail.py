@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Task, shared_task
 from flask import current_app
 
@@ -17,7 +19,7 @@ from services.platform.mail import (
 
 
 @shared_task(name=DELIVER_TASK, bind=True, ignore_result=True, acks_late=True)
-def deliver_email(self: Task, to: str, subject: str, body: str) -> str:
+def deliver_email(self: Task[Any, Any], to: str, subject: str, body: str) -> str:
     config = current_app.config
     try:
         deliver(build_message(to, subject, body))

@@ -20,7 +20,9 @@ def known_celery_settings() -> frozenset[str]:
     """Every lower-case setting name this Celery version understands."""
     from celery.app.defaults import NAMESPACES, flatten
 
-    return frozenset(name for name, _option in flatten(NAMESPACES))
+    # celery-types declares flatten() as returning a dict; it yields (name, option) pairs.
+    pairs = flatten(NAMESPACES)
+    return frozenset(name for name, _option in pairs)  # type: ignore[str-unpack]
 
 
 def check_celery_settings(settings: dict[str, Any]) -> None:
@@ -42,7 +44,7 @@ def check_celery_settings(settings: dict[str, Any]) -> None:
         )
 
 
-def celery_init_app(app: Flask) -> Celery:
+def celery_init_app(app: Flask) -> Celery[Any]:
     """A new Celery instance for this app, whose tasks run inside this app's context.
 
     One per app, never a module global: a global keeps the first app it saw, and a test or a
@@ -52,7 +54,7 @@ def celery_init_app(app: Flask) -> Celery:
     settings = app.config["CELERY"]
     check_celery_settings(settings)
 
-    class FlaskTask(Task):  # type: ignore[misc]
+    class FlaskTask(Task[Any, Any]):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             # The context's teardown removes the session (rollback + return the connection), so
             # a task that fails mid-transaction leaves nothing behind for the next task.
@@ -61,7 +63,8 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery_app = Celery(app.import_name, task_cls=FlaskTask)
     celery_app.config_from_object(settings)
-    celery_app.flask_app = app  # type: ignore[attr-defined]  (read by dispose_engines_after_fork)
+    # An attribute of our own on Celery's object, read by dispose_engines_after_fork.
+    celery_app.flask_app = app  # type: ignore[attr-defined]
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app

@@ -25,6 +25,7 @@ from routes.auth.forms import (
     ResetRequestForm,
 )
 from routes.auth.next_url import safe_next_path
+from routes.fields import add_error, required
 from services.accounts import users as accounts
 from services.accounts.reset_tokens import InvalidResetToken, user_for_reset_token
 
@@ -50,10 +51,13 @@ def register() -> ResponseReturnValue:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register_user(form.name.data, form.email.data, form.password.data)
+            user = accounts.register_user(
+                required(form.name.data), required(form.email.data), required(form.password.data)
+            )
         except accounts.EmailTaken:
-            form.email.errors.append(
-                "An account with this email already exists. Log in or reset your password."
+            add_error(
+                form.email,
+                "An account with this email already exists. Log in or reset your password.",
             )
         else:
             login_url = url_for("auth.login", _external=True)
@@ -72,7 +76,7 @@ def login() -> ResponseReturnValue:
     error = None
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data)
+            user = accounts.authenticate(required(form.email.data), required(form.password.data))
         except accounts.InvalidCredentials:
             error = LOGIN_FAILED
         except accounts.InactiveAccount:
@@ -99,9 +103,11 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = current_user._get_current_object()  # the User row, not the proxy
         try:
-            accounts.change_password(user, form.current_password.data, form.password.data)
+            accounts.change_password(
+                user, required(form.current_password.data), required(form.password.data)
+            )
         except accounts.WrongPassword:
-            form.current_password.errors.append("The current password is not correct.")
+            add_error(form.current_password, "The current password is not correct.")
         else:
             # The session token changed: every other session is over; keep this one (and its
             # remember cookie, if it had one) by logging in again with the new token.
@@ -117,7 +123,7 @@ def reset_request() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
         accounts.request_password_reset(
-            form.email.data,
+            required(form.email.data),
             lambda token: url_for("auth.reset_password", token=token, _external=True),
         )
         flash(RESET_REQUESTED, "info")
@@ -134,7 +140,7 @@ def reset_password(token: str) -> ResponseReturnValue:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
+            accounts.reset_password(token, required(form.password.data))
         except InvalidResetToken as error:  # used up between the check above and now
             return render_template(
                 "auth/reset_password.html", form=None, token_error=str(error)

@@ -116,7 +116,7 @@ def stacked_bar_chart(
     bars = []
     for index, (column, total) in enumerate(zip(columns, totals, strict=True)):
         x = LEFT + index * slot + (slot - bar_width) / 2
-        y = baseline
+        y: float = baseline
         segments = []
         for key, minutes in column.values:
             if minutes <= 0:

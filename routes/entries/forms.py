@@ -9,7 +9,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField, TimeFiel
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from models import Task
-from routes.fields import strip
+from routes.fields import required, strip
 from services.timesheet.dates import BadDate, check_year, parse_duration
 from services.timesheet.entries import NOTE_MAX_LENGTH, EntryInput
 
@@ -67,7 +67,7 @@ class EntryForm(FlaskForm):
 
     def validate_duration(self, field: StringField) -> None:
         try:
-            parse_duration(field.data)
+            parse_duration(required(field.data))  # Optional() skips this when empty
         except BadDate as error:
             raise ValidationError(str(error)) from None
 
@@ -75,8 +75,8 @@ class EntryForm(FlaskForm):
         minutes = parse_duration(self.duration.data) if self.duration.data else None
         return EntryInput(
             task_id=self.task_id.data,
-            day=self.day.data,
-            start=self.start.data,
+            day=required(self.day.data),
+            start=required(self.start.data),
             minutes=minutes,
             end=self.end.data,
             note=self.note.data or "",

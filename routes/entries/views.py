@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from models import TimeEntry
 from routes.entries.forms import EntryForm
+from routes.fields import add_error
 from routes.pagination import page_arg
 from services.projects import tasks as task_service
 from services.timesheet import entries as entry_service
@@ -50,7 +51,7 @@ def save(form: EntryForm, entry: TimeEntry | None) -> TimeEntry | None:
             return entry_service.create_entry(current_user, form.to_input())
         return entry_service.update_entry(current_user, entry, form.to_input())
     except EntryError as error:
-        form[error.field].errors.append(error.message)
+        add_error(form[error.field], error.message)
         return None
 
 
@@ -111,7 +112,7 @@ def edit(entry_id: int) -> ResponseReturnValue:
     return render_template("entries/form.html", form=form, entry=entry, has_tasks=True), status
 
 
-def entry_data(entry: TimeEntry) -> dict:
+def entry_data(entry: TimeEntry) -> dict[str, object]:
     """The stored entry as the form shows it: local day and start, duration as H:MM. Only for
     GET: on POST, a field the browser did not send must stay empty, not fall back to this."""
     start = utc_to_local(entry.started_at, current_user.timezone)

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from models import Project, Task
+from routes.fields import add_error, required
 from routes.pagination import page_arg
 from routes.projects.forms import NameForm
 from services.projects import projects as project_service
@@ -65,9 +66,9 @@ def create() -> ResponseReturnValue:
     form = NameForm()
     if form.validate_on_submit():
         try:
-            project = project_service.create_project(current_user.id, form.name.data)
+            project = project_service.create_project(current_user.id, required(form.name.data))
         except InvalidName as error:
-            form.name.errors.append(str(error))
+            add_error(form.name, str(error))
         else:
             flash(f"Project “{project.name}” created. Add its first task.", "success")
             return back_to(project)
@@ -99,9 +100,9 @@ def edit(project_id: int) -> ResponseReturnValue:
     form = NameForm(data={"name": project.name})
     if form.validate_on_submit():
         try:
-            project_service.rename_project(project, form.name.data)
+            project_service.rename_project(project, required(form.name.data))
         except InvalidName as error:
-            form.name.errors.append(str(error))
+            add_error(form.name, str(error))
         else:
             flash(f"Project renamed to “{project.name}”.", "success")
             return back_to(project)
@@ -135,9 +136,9 @@ def create_task(project_id: int) -> ResponseReturnValue:
     form = NameForm()
     if form.validate_on_submit():
         try:
-            task = task_service.create_task(project, form.name.data)
+            task = task_service.create_task(project, required(form.name.data))
         except InvalidName as error:
-            form.name.errors.append(str(error))
+            add_error(form.name, str(error))
         else:
             flash(f"Task “{task.name}” added.", "success")
             return back_to(project)
@@ -151,9 +152,9 @@ def edit_task(task_id: int) -> ResponseReturnValue:
     form = NameForm(data={"name": task.name})
     if form.validate_on_submit():
         try:
-            task_service.rename_task(task, form.name.data)
+            task_service.rename_task(task, required(form.name.data))
         except InvalidName as error:
-            form.name.errors.append(str(error))
+            add_error(form.name, str(error))
         else:
             flash(f"Task renamed to “{task.name}”.", "success")
             return back_to(task.project)

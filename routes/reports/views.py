@@ -24,6 +24,7 @@ from wtforms import DateField
 from wtforms.validators import InputRequired
 
 from models import Report
+from routes.fields import required
 from services.platform.queue import QueueUnavailable
 from services.reports import exports as reports
 from services.timesheet.dates import local_today
@@ -82,7 +83,9 @@ def create() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return index_page(form, 400)
     try:
-        report = reports.request_export(current_user.id, form.date_from.data, form.date_to.data)
+        report = reports.request_export(
+            current_user.id, required(form.date_from.data), required(form.date_to.data)
+        )
     except reports.InvalidReportRange as exc:
         form.date_to.errors = [*form.date_to.errors, str(exc)]
         return index_page(form, 400)

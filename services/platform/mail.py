@@ -110,5 +110,5 @@ def is_transient(exc: BaseException) -> bool:
 
 def backoff_seconds(retries: int, base: float, cap: float) -> float:
     """base, 2*base, 4*base ... up to cap, with up to 20 % jitter so retries do not bunch."""
-    delay = min(cap, base * (2**retries))
+    delay = min(cap, base * (2.0**retries))
     return delay * random.uniform(0.8, 1.0)  # noqa: S311  (jitter, not a secret)

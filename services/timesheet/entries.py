@@ -13,7 +13,7 @@ stored entry, with the rules that keep the data sane.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
@@ -128,7 +128,7 @@ def _task_for(user_id: int, task_id: int, current_task_id: int | None) -> Task:
     return task
 
 
-def _start_and_minutes(user: User, data: EntryInput) -> tuple:
+def _start_and_minutes(user: User, data: EntryInput) -> tuple[datetime, int, str]:
     """The UTC start, the duration in minutes and the field a duration error belongs to."""
     try:
         started_at = local_to_utc(data.day, data.start, user.timezone)

@@ -99,7 +99,11 @@ def tool(name: str) -> str:
         return str(path)
     found = shutil.which(name)
     if found is None:
-        pytest.fail(f"{name} is not installed (./scripts/test installs it, or pip install -r requirements-dev.txt)", pytrace=False)
+        pytest.fail(
+            f"{name} is not installed (./scripts/test installs it; without uv:"
+            " pip install -r requirements-dev.txt)",
+            pytrace=False,
+        )
     return found
 
 
