@@ -112,3 +112,27 @@ def test_celery_beat_starts(stack) -> None:
     with running_process(args, env, folder / "beat.log", "beat: Starting") as beat:
         assert isinstance(beat, Worker)
     assert "Scheduler" in (folder / "beat.log").read_text()
+
+
+def test_a_plain_worker_command_logs_its_tasks_and_ready_line(stack) -> None:
+    """`celery -A celery_worker worker` with no --loglevel: Celery's own default (WARNING) would
+    print neither the task list nor "ready", and a newcomer could not tell it is working."""
+    _app, _worker, env, folder = stack
+    args = [
+        CELERY_BIN,
+        "-A",
+        "celery_worker",
+        "worker",
+        "--pool",
+        "solo",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--hostname",
+        "plain@%h",
+    ]
+    with running_process(args, env, folder / "plain-worker.log", " ready."):
+        pass
+    log = (folder / "plain-worker.log").read_text()
+    assert "[tasks]" in log
+    assert ". reports.export" in log
