@@ -2,7 +2,8 @@
 
 Importing this package registers every table on ``db.metadata``: ``create_app()`` imports it, so
 Alembic autogenerate, ``flask db check`` and the tests' metadata see the whole schema, never a part
-of it. A new model module must be added here; ``tests/test_metadata.py`` fails until it is.
+of it. A new model module must be added here; ``tests/architecture/test_metadata.py`` fails until
+it is.
 """
 
 from models.project import Project
