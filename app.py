@@ -88,7 +88,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
-            configure_sqlite(engine)
+            configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
 
 
 def register_celery(app: Flask) -> None:

@@ -26,6 +26,8 @@ class BaseConfig:
     # pool_pre_ping: a connection the server dropped (restart, idle timeout) is replaced, not used.
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
+    # SQLite: how long a writer waits for another one's lock before "database is locked".
+    SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -38,6 +40,7 @@ class BaseConfig:
     PASSWORD_RESET_MAX_AGE = 3600
     ENTRIES_PER_PAGE = 20
     PROJECTS_PER_PAGE = 20
+    TASKS_PER_PAGE = 20  # on a project's page
 
     # Mail: with no MAIL_SERVER the message is written to the log (development).
     MAIL_SERVER: str | None = None

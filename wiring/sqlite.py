@@ -4,19 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
+
+from services.platform.transactions import WRITE_LOCK
 
 
-def configure_sqlite(engine: Engine) -> None:
-    """SQLite ignores foreign keys unless asked, per connection; WAL lets the worker write while
-    the web app reads. Other databases are left alone."""
+def configure_sqlite(engine: Engine, busy_timeout: float) -> None:
+    """Per connection: foreign keys on (SQLite ignores them unless asked), WAL (the worker writes
+    while the web app reads), a busy timeout in seconds (a second writer waits for the lock instead of
+    failing at once with "database is locked"), and transactions begun by SQLAlchemy rather than
+    by the driver (SQLAlchemy's documented pysqlite recipe): the driver would send BEGIN only at
+    the first INSERT, after the reads a rule depends on. ``BEGIN IMMEDIATE`` when the connection
+    carries the ``WRITE_LOCK`` option (``services/platform/transactions.py:begin_write``).
+    Other databases are left alone."""
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # no implicit BEGIN from the driver
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(WRITE_LOCK):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")

@@ -5,7 +5,9 @@ stored entry, with the rules that keep the data sane.
   the local day. An entry counts on the day it starts, even if it runs past midnight.
 - With an end time, the end must come after the start on the same day.
 - A user's entries on one day add up to 24 h at most (the entry being edited not counted twice).
-  On PostgreSQL the user's row is locked first so two requests cannot both squeeze under the limit.
+  The write lock is taken before the day's total is read, so two requests cannot both squeeze
+  under the limit: PostgreSQL locks the user's row, SQLite begins with BEGIN IMMEDIATE
+  (``services/platform/transactions.py``).
 - The task must be one of the user's open tasks in an active project. An edited entry may keep
   its current task even after that task was closed or its project archived.
 """
@@ -23,6 +25,7 @@ from extensions import db
 from models import Task, TimeEntry, User
 from models.time_entry import MINUTES_PER_DAY
 from services import access
+from services.platform.transactions import DatabaseBusy, begin_write
 from services.projects import tasks as task_service
 from services.timesheet.dates import BadDate, format_minutes, local_to_utc
 
@@ -96,13 +99,24 @@ def delete_entry(entry: TimeEntry) -> None:
 
 
 def _apply(user: User, entry: TimeEntry, data: EntryInput, current_task_id: int | None) -> None:
-    """Validate everything first, then write: a refused entry changes nothing."""
+    """Lock, validate everything, then write: a refused entry changes nothing (and its
+    transaction is ended at once, releasing the lock)."""
+    _lock_user(user.id)
+    try:
+        _check_and_set(user, entry, data, current_task_id)
+    except EntryError:
+        db.session.rollback()
+        raise
+
+
+def _check_and_set(
+    user: User, entry: TimeEntry, data: EntryInput, current_task_id: int | None
+) -> None:
     task = _task_for(user.id, data.task_id, current_task_id)
     started_at, minutes, field = _start_and_minutes(user, data)
     note = (data.note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise EntryError("note", f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer.")
-    _lock_user(user.id)
     already = minutes_on_day(user.id, data.day, except_id=entry.id)
     if already + minutes > MINUTES_PER_DAY:
         left = max(MINUTES_PER_DAY - already, 0)
@@ -155,6 +169,14 @@ def _start_and_minutes(user: User, data: EntryInput) -> tuple[datetime, int, str
 
 
 def _lock_user(user_id: int) -> None:
-    """Serialize one user's writes on PostgreSQL (SQLite already has a single writer)."""
+    """Serialize one user's writes before anything the rules depend on is read: a row lock on
+    PostgreSQL, the database's write lock (BEGIN IMMEDIATE) on SQLite."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+        return
+    try:
+        begin_write()
+    except DatabaseBusy:
+        raise EntryError(
+            "day", "This day is being changed elsewhere right now. Please send it again."
+        ) from None

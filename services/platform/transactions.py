@@ -1,0 +1,46 @@
+"""Write transactions that hold the database's write lock before they read.
+
+A rule like "at most 24 h per day" reads (the day's total) and then writes (the new entry). Two
+requests doing that at once must not both read the old total. PostgreSQL: the service locks a
+row first (``SELECT ... FOR UPDATE``). SQLite has one writer at a time, but its driver opens the
+transaction lazily, so both requests read before either holds the lock; ``begin_write()``
+starts the transaction with ``BEGIN IMMEDIATE`` instead (the ``begin`` hook in
+``wiring/sqlite.py`` reads ``WRITE_LOCK``), so the second request waits there, before its read.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import OperationalError
+
+from extensions import db
+
+# Execution option asking the SQLite engine to open the transaction with BEGIN IMMEDIATE.
+WRITE_LOCK = "timesheet_write_lock"
+
+
+class DatabaseBusy(RuntimeError):
+    """The write lock was not free within the busy timeout (another writer held it too long)."""
+
+
+def begin_write() -> None:
+    """On SQLite, start a new transaction that holds the write lock from its first statement.
+
+    The session's current transaction (reads only, e.g. loading the signed-in user) is ended
+    first: SQLite cannot turn a reading transaction into a locked one without risking a stale
+    read. Objects already loaded are expired and reload inside the new transaction. Elsewhere
+    (PostgreSQL) this does nothing: lock a row instead.
+    """
+    session = db.session()  # the Session itself (the scoped proxy lacks in_transaction)
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_write() would drop unsaved changes: call it before changing")
+    if session.in_transaction():
+        session.rollback()
+    try:
+        session.connection(execution_options={WRITE_LOCK: True})
+    except OperationalError as error:
+        session.rollback()
+        if "locked" in str(error.orig) or "busy" in str(error.orig):
+            raise DatabaseBusy(str(error.orig)) from error
+        raise
