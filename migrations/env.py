@@ -51,34 +51,62 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-def sqlite_foreign_keys(connection, enabled: bool) -> None:
-    """Batch mode rebuilds a SQLite table (copy, drop, rename). With foreign keys on, dropping
-    the old parent table fires ON DELETE CASCADE and silently empties its child tables, so they
-    are off while migrations run, and checked before they are turned back on."""
-    if not enabled:
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        connection.commit()  # the PRAGMA only works outside a transaction; start clean
-        return
+def set_sqlite_foreign_keys(connection, enabled: bool) -> None:
+    """``PRAGMA foreign_keys`` does nothing inside a transaction, and SQLAlchemy would open one
+    (the app's engines begin every transaction themselves: ``wiring/sqlite.py``). So any open
+    transaction is ended and the PRAGMA goes straight to the driver, in autocommit."""
+    if connection.in_transaction():
+        connection.commit()
+    value = "ON" if enabled else "OFF"
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={value}")
+
+
+def sqlite_foreign_keys_are_on(connection) -> bool:
+    return connection.connection.driver_connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def check_foreign_keys(connection) -> None:
     violations = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
     connection.commit()
     if violations:
         raise RuntimeError(f"the migration left rows that break foreign keys: {violations[:5]}")
 
 
+def restore_sqlite_foreign_keys(connection) -> None:
+    """Foreign keys back on, whatever happened; a connection that cannot be put back in that
+    state is discarded (invalidated), never returned to the pool with them off."""
+    try:
+        if connection.in_transaction():
+            connection.rollback()
+        set_sqlite_foreign_keys(connection, enabled=True)
+        if sqlite_foreign_keys_are_on(connection):
+            return
+    except Exception:  # noqa: BLE001  (the migration's own error, if any, is the one raised)
+        logger.exception("could not turn SQLite foreign keys back on")
+    connection.invalidate()
+
+
 def run_migrations_online() -> None:
+    """Batch mode rebuilds a SQLite table (copy, drop, rename). With foreign keys on, dropping
+    the old parent table fires ON DELETE CASCADE and silently empties its child tables, so they
+    are off while migrations run, checked afterwards, and turned back on in a ``finally``: the
+    connection goes back to the pool the app keeps using."""
     args = dict(migrate_ext.configure_args)
     args.setdefault("process_revision_directives", skip_empty_autogenerate)
     args.setdefault("render_item", render_item)
     with migrate_ext.db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            sqlite_foreign_keys(connection, enabled=False)
-        context.configure(connection=connection, target_metadata=target_metadata, **args)
-        with context.begin_transaction():
-            context.run_migrations()
-        if sqlite:
-            sqlite_foreign_keys(connection, enabled=True)
+            set_sqlite_foreign_keys(connection, enabled=False)
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, **args)
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                restore_sqlite_foreign_keys(connection)
 
 
 if context.is_offline_mode():

@@ -235,3 +235,48 @@ def test_revisions_import_no_application_code() -> None:
     offenders = [f.name for f in VERSIONS.glob("*.py") if PROJECT_IMPORT.search(f.read_text())]
     assert offenders == []
     assert PROJECT_IMPORT.search("from models.columns import name_key\n")
+
+
+FAILING_REVISION = '''"""A revision that fails half-way (test only).
+
+Revision ID: f0000000fail
+Revises: {head}
+"""
+
+from alembic import op
+
+revision = "f0000000fail"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute("SELECT 1")
+    raise RuntimeError("this migration fails on purpose")
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def test_a_failing_migration_leaves_sqlite_foreign_keys_on(tmp_path: Path) -> None:
+    """migrations/env.py turns foreign keys off for the run; a migration that raises must not
+    leave the pooled connection (which the app goes on using) with them off."""
+    import shutil
+
+    migrations = tmp_path / "migrations"
+    shutil.copytree(ROOT / "migrations", migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    head = ScriptDirectory(str(VERSIONS.parent)).get_current_head()
+    (migrations / "versions" / "fail.py").write_text(FAILING_REVISION.format(head=head))
+    app = make_app(f"sqlite:///{tmp_path / 'fails.sqlite3'}", tmp_path / "instance")
+    try:
+        # Flask-Migrate logs the error and exits, as the `flask db upgrade` command would.
+        with app.app_context(), pytest.raises(SystemExit):
+            upgrade(directory=str(migrations))
+        with app.app_context():
+            assert db.engine.pool.checkedout() == 0
+            assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        dispose(app)
