@@ -81,7 +81,7 @@ def restore_sqlite_foreign_keys(connection) -> None:
         set_sqlite_foreign_keys(connection, enabled=True)
         if sqlite_foreign_keys_are_on(connection):
             return
-    except Exception:  # noqa: BLE001  (the migration's own error, if any, is the one raised)
+    except Exception:  # the migration's own error, if any, is the one raised
         logger.exception("could not turn SQLite foreign keys back on")
     connection.invalidate()
 

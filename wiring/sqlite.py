@@ -10,13 +10,13 @@ from services.platform.transactions import WRITE_LOCK
 
 
 def configure_sqlite(engine: Engine, busy_timeout: float) -> None:
-    """Per connection: foreign keys on (SQLite ignores them unless asked), WAL (the worker writes
-    while the web app reads), a busy timeout in seconds (a second writer waits for the lock instead of
-    failing at once with "database is locked"), and transactions begun by SQLAlchemy rather than
-    by the driver (SQLAlchemy's documented pysqlite recipe): the driver would send BEGIN only at
-    the first INSERT, after the reads a rule depends on. ``BEGIN IMMEDIATE`` when the connection
-    carries the ``WRITE_LOCK`` option (``services/platform/transactions.py:begin_write``).
-    Other databases are left alone."""
+    """Per connection: foreign keys on (SQLite ignores them unless asked); WAL (the worker
+    writes while the web app reads); a busy timeout in seconds (a second writer waits for the
+    lock instead of failing at once with "database is locked"); and transactions begun by
+    SQLAlchemy, not by the driver (SQLAlchemy's documented pysqlite recipe): the driver would
+    send BEGIN only at the first INSERT, after the reads a rule depends on. ``BEGIN IMMEDIATE``
+    when the connection carries the ``WRITE_LOCK`` option
+    (``services/platform/transactions.py:begin_write``). Other databases are left alone."""
     if engine.dialect.name != "sqlite":
         return
 
