@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from models.user import User
 
 REPORT_STATUSES = ("pending", "running", "done", "failed")
+CLAIM_TOKEN_LENGTH = 100  # "<queue message id>:<random hex>"
 
 
 class Report(TimestampMixin, Model):
@@ -39,6 +40,10 @@ class Report(TimestampMixin, Model):
     file_name: Mapped[str | None] = mapped_column(String(255))
     error: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The export run that may write this report's file and status (services/reports/exports.py):
+    # taken with a conditional UPDATE, so two overlapping runs cannot both work on it.
+    claim_token: Mapped[str | None] = mapped_column(String(CLAIM_TOKEN_LENGTH))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="reports")
 

@@ -6,18 +6,25 @@ Thin: each takes ids or nothing, and calls the service that does the work
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from services.reports.cleanup import run_cleanup
 from services.reports.exports import CLEANUP_TASK, EXPORT_TASK, run_export
 
 
-@shared_task(name=EXPORT_TASK, ignore_result=True, acks_late=True, reject_on_worker_lost=True)
-def export_report(report_id: int) -> str:
+@shared_task(
+    bind=True,
+    name=EXPORT_TASK,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def export_report(self: Task, report_id: int) -> str:
     """Takes the report's id only: the row is the source of truth, read fresh by the worker.
-    Late acknowledgement: a worker that dies mid-export leaves the message to be redelivered,
-    and run_export is idempotent, so the redelivery finishes the one report."""
-    return run_export(report_id)
+    Late acknowledgement: a worker that dies mid-export leaves the message to be redelivered;
+    the message id lets the redelivery take over its dead attempt's claim on the report, and
+    any other overlapping run of the same report stops without touching it."""
+    return run_export(report_id, delivery_id=self.request.id)
 
 
 @shared_task(name=CLEANUP_TASK, ignore_result=True, acks_late=True)

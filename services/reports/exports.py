@@ -14,18 +14,19 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import DateTime, func, select, type_coerce, update
+from sqlalchemy import DateTime, func, or_, select, type_coerce, update
 
 from extensions import db
 from models import Project, Report, Task, TimeEntry, User
 from models.columns import utcnow
 from services import access
 from services.platform.queue import QueueUnavailable, enqueue
+from services.platform.transactions import begin_write
 from services.reports.csv_file import EntryRow, write_report
 from services.timesheet.dates import user_zone
 
@@ -35,6 +36,7 @@ CLEANUP_TASK = "cleanup.expired"
 EXPORT_TASK = "reports.export"
 MAX_RANGE_DAYS = 5 * 366
 FETCH_BATCH = 2000
+DELIVERY_ID_CHARS = 64  # of the queue message id, in the claim token (models.report)
 
 
 class InvalidReportRange(ValueError):
@@ -133,15 +135,66 @@ def stream_entries(user_id: int, date_from: date, date_to: date) -> Iterator[Ent
     return cast("Iterator[EntryRow]", iter(rows))
 
 
+class ClaimLost(Exception):
+    """Another run of this export holds the report now: this run stops and changes nothing."""
+
+
+def new_claim_token(delivery_id: str | None) -> str:
+    """``<queue message id>:<random>``: unique per run, and a redelivery of the same message
+    (its worker died) can recognise the claim of its earlier attempt."""
+    return f"{(delivery_id or '')[:DELIVERY_ID_CHARS]}:{uuid.uuid4().hex}"
+
+
+def claim_report(report_id: int, token: str, delivery_id: str | None) -> bool:
+    """Take the report for this run with one conditional UPDATE; True if this run got it.
+
+    Free to take: a pending/running report with no claim, or a claim gone stale (no progress for
+    ``REPORT_STALE_AFTER_SECONDS``: its worker died, and the clean-up queued the report again),
+    or one held by an earlier delivery of this same message (the queue hands a message out again
+    only when its worker is gone). On SQLite the UPDATE runs in a BEGIN IMMEDIATE transaction.
+    """
+    now = utcnow()
+    stale_before = now - timedelta(seconds=current_app.config["REPORT_STALE_AFTER_SECONDS"])
+    free = [Report.claim_token.is_(None), Report.claimed_at < stale_before]
+    if delivery_id:
+        earlier_attempt = f"{delivery_id[:DELIVERY_ID_CHARS]}:"
+        free.append(Report.claim_token.startswith(earlier_attempt, autoescape=True))
+    begin_write()
+    result = db.session.execute(
+        update(Report)
+        .where(Report.id == report_id, Report.status.in_(("pending", "running")), or_(*free))
+        .values(
+            claim_token=token,
+            claimed_at=now,
+            status="running",
+            progress=0,
+            rows_written=0,
+            error=None,
+            file_name=None,
+            finished_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def claimed_by(token: str) -> Any:
+    """The WHERE clause every write of a run carries: the report is still this run's."""
+    return Report.claim_token == token
+
+
 class ProgressRecorder:
-    """Writes rows_written/progress to the report row, at most once per ``every_seconds``.
+    """Writes rows_written/progress to the report row, at most once per ``every_seconds``; each
+    write also renews the claim (claimed_at), and finding the claim gone stops the run.
 
     It uses its own short transaction on another connection: the session's connection is busy
     with the streaming cursor, and committing that one would close the cursor.
     """
 
-    def __init__(self, report_id: int, total: int, every_seconds: float) -> None:
+    def __init__(self, report_id: int, token: str, total: int, every_seconds: float) -> None:
         self.report_id = report_id
+        self.token = token
         self.total = max(total, 1)
         self.every_seconds = every_seconds
         self.last = time.monotonic()
@@ -153,44 +206,53 @@ class ProgressRecorder:
         self.last = now
         percent = min(99, rows * 100 // self.total)
         with db.engine.begin() as conn:
-            conn.execute(
+            result = conn.execute(
                 update(Report)
-                .where(Report.id == self.report_id)
-                .values(progress=percent, rows_written=rows)
+                .where(Report.id == self.report_id, claimed_by(self.token))
+                .values(progress=percent, rows_written=rows, claimed_at=utcnow())
             )
+        if result.rowcount != 1:
+            raise ClaimLost(self.report_id)
 
 
-def remove_partial_files(folder: Path, report_id: int) -> None:
-    """Leftovers of an earlier attempt at this report (a worker killed mid-export)."""
+def remove_partial_files(folder: Path, report_id: int, keep: Path) -> None:
+    """Leftovers of an earlier attempt at this report (a worker killed mid-export). Only the
+    claimant calls this, so no live run's file is deleted."""
     for leftover in folder.glob(f"report-{report_id}-*.csv.part"):
-        leftover.unlink(missing_ok=True)
+        if leftover != keep:
+            leftover.unlink(missing_ok=True)
 
 
-def run_export(report_id: int) -> str:
-    """Build the report's CSV. Idempotent: a redelivered or repeated call leaves exactly one
-    finished report and one file. Returns what happened, for the task's log."""
+def run_export(report_id: int, delivery_id: str | None = None) -> str:
+    """Build the report's CSV. Idempotent: a redelivered, repeated or overlapping call leaves
+    exactly one finished report and one file. Only the run holding the report's claim writes
+    files or status; a run that does not get it (or loses it) stops and changes nothing.
+    ``delivery_id`` is the queue message's id (lets a redelivery take over its own claim).
+    Returns what happened, for the task's log."""
     report = db.session.get(Report, report_id)
     if report is None:
         return "missing"
     if report.status == "failed":
         return "failed earlier"
-    folder = reports_folder()
-    if finished_file(report) is not None:
+    if report.status == "done":
         return "already done"
     user_id, date_from, date_to = report.user_id, report.date_from, report.date_to
     user = db.session.get(User, user_id)
     zone = user_zone(user.timezone if user is not None else None)
-    report.status, report.progress, report.rows_written = "running", 0, 0
-    report.error = report.file_name = report.finished_at = None
-    db.session.commit()
+    token = new_claim_token(delivery_id)
+    if not claim_report(report_id, token, delivery_id):
+        db.session.rollback()
+        return "claimed by another run"
 
+    folder = reports_folder()
     part = folder / f"report-{report_id}-{uuid.uuid4().hex}.csv.part"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        remove_partial_files(folder, report_id)
+        remove_partial_files(folder, report_id, keep=part)
         config = current_app.config
         recorder = ProgressRecorder(
             report_id,
+            token,
             count_entries(user_id, date_from, date_to),
             config["REPORT_PROGRESS_EVERY_SECONDS"],
         )
@@ -204,37 +266,60 @@ def run_export(report_id: int) -> str:
             )
             out.flush()
             os.fsync(out.fileno())
-        os.replace(part, folder / final_name(report_id))
-        db.session.execute(
-            update(Report)
-            .where(Report.id == report_id)
-            .values(
-                status="done",
-                progress=100,
-                rows_written=rows,
-                file_name=final_name(report_id),
-                finished_at=utcnow(),
-                error=None,
-            )
-        )
-        db.session.commit()
+        db.session.rollback()  # end the streaming read before the locked write below
+        if not finish(report_id, token, rows, part):
+            raise ClaimLost(report_id)
+    except ClaimLost:
+        db.session.rollback()
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
+        log.info("report %s: another run took it over; this one stops", report_id)
+        return "claimed by another run"
     except Exception as exc:
         db.session.rollback()
         with contextlib.suppress(OSError):
             part.unlink(missing_ok=True)
-        mark_failed(report_id, exc)
+        mark_failed(report_id, exc, token)
         raise
     return f"done: {rows} rows"
 
 
-def mark_failed(report_id: int, exc: BaseException) -> None:
+def finish(report_id: int, token: str, rows: int, part: Path) -> bool:
+    """Mark the report done and put its file in place, only if this run still holds the claim.
+    The row stays locked (UPDATE, not yet committed) while the file is renamed, so no other run
+    can claim in between; a failed rename rolls the status back."""
+    begin_write()
+    result = db.session.execute(
+        update(Report)
+        .where(Report.id == report_id, claimed_by(token))
+        .values(
+            status="done",
+            progress=100,
+            rows_written=rows,
+            file_name=final_name(report_id),
+            finished_at=utcnow(),
+            error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    os.replace(part, reports_folder() / final_name(report_id))
+    db.session.commit()
+    return True
+
+
+def mark_failed(report_id: int, exc: BaseException, token: str) -> None:
+    """Only while this run holds the claim: a run that lost it leaves the report alone."""
     log.exception("report %s failed", report_id, exc_info=exc)
     message = (
         f"The export failed ({exc.__class__.__name__}). Please try again, or pick a shorter range."
     )
+    begin_write()
     db.session.execute(
         update(Report)
-        .where(Report.id == report_id)
+        .where(Report.id == report_id, claimed_by(token))
         .values(status="failed", error=message, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
