@@ -140,11 +140,18 @@ def test_a_dead_runs_claim_is_taken_over(
     assert files_in(folder) == [exports.final_name(report_id)]
 
 
-def test_a_run_that_loses_its_claim_midway_stops_and_leaves_the_new_claimant_alone(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "when",
+    [
+        pytest.param("while writing", id="seen by the next progress write"),
+        pytest.param("after writing", id="seen by the final status write"),
+    ],
+)
+def test_a_run_that_loses_its_claim_stops_and_leaves_the_new_claimant_alone(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, when: str
 ) -> None:
     """The clean-up judged the run stale and another run claimed the report while this one was
-    writing: its next progress write finds the claim gone; it removes only its own file."""
+    writing: it finds the claim gone, stops, and removes only its own file."""
     user_id = make_user(app)
     seed_entries(app, user_id)
     report_id = new_report(app, user_id, status="pending")
@@ -152,15 +159,22 @@ def test_a_run_that_loses_its_claim_midway_stops_and_leaves_the_new_claimant_alo
     folder = Path(app.instance_path) / "reports"
     real_write_report = exports.write_report
 
-    def another_run_claims_first(*args: Any, **kwargs: Any) -> int:
+    def another_run_claims() -> None:
         with app.app_context():
             report = db.session.get(Report, report_id)
             report.claim_token, report.claimed_at = "other:def", utcnow()
             db.session.commit()
         (folder / f"report-{report_id}-def.csv.part").write_text("the new claimant's file")
-        return real_write_report(*args, **kwargs)
 
-    monkeypatch.setattr(exports, "write_report", another_run_claims_first)
+    def write_report_and_lose_the_claim(*args: Any, **kwargs: Any) -> int:
+        if when == "while writing":
+            another_run_claims()
+            return real_write_report(*args, **kwargs)
+        rows = real_write_report(*args[:3])  # no progress writes
+        another_run_claims()
+        return rows
+
+    monkeypatch.setattr(exports, "write_report", write_report_and_lose_the_claim)
     with app.app_context():
         assert exports.run_export(report_id, delivery_id="first") == "claimed by another run"
     report = row_of(app, report_id)
