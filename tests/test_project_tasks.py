@@ -115,8 +115,8 @@ def test_close_and_reopen_refuse_get(app: Flask) -> None:
     assert client.get(f"/tasks/{task_id}/reopen").status_code == 405
 
 
-def test_tasks_of_a_project_are_paginated(app: Flask) -> None:
-    app.config["PROJECTS_PER_PAGE"] = 2
+def test_tasks_of_a_project_are_paginated_by_their_own_setting(app: Flask) -> None:
+    app.config.update(TASKS_PER_PAGE=2, PROJECTS_PER_PAGE=50)
     client, user_id = signed_in(app)
     project_id = add_project(app, user_id)
     for name in ("A task", "B task", "C task"):

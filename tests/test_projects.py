@@ -204,3 +204,25 @@ def test_unique_names_per_owner_in_the_service(any_app: Flask) -> None:
         with pytest.raises(project_service.InvalidName):
             project_service.create_project(user_id, "\t \n")
     assert count(any_app, Project) == 2
+
+
+def test_list_rows_count_tasks_and_name_the_first_open_ones(any_app: Flask) -> None:
+    from services.projects.projects import TASK_NAMES_SHOWN, list_projects
+
+    _, user_id = signed_in(any_app)
+    busy = add_project(any_app, user_id, "Busy")
+    for name in ("e", "B", "a", "d", "C", "f"):
+        add_task(any_app, busy, name, closed=name == "a")
+    add_project(any_app, user_id, "Empty")
+    with any_app.app_context():
+        listing = list_projects(user_id, archived=False, page=1, per_page=10)
+        rows = {row.project.name: row for row in listing.rows}
+        assert listing.page.total == 2
+    assert (rows["Busy"].open_tasks, rows["Busy"].all_tasks) == (5, 6)
+    assert rows["Busy"].first_open_names == ["B", "C", "d", "e"][:TASK_NAMES_SHOWN]
+    assert rows["Busy"].more_open_tasks
+    assert (rows["Empty"].open_tasks, rows["Empty"].all_tasks, rows["Empty"].first_open_names) == (
+        0,
+        0,
+        [],
+    )

@@ -87,6 +87,31 @@ def test_projects_list_queries_do_not_grow_with_projects_and_tasks(app: Flask, t
     assert few == many, f"1 project: {few} queries, 20 projects with tasks: {many} queries"
 
 
+def test_projects_list_loads_a_few_task_names_not_every_task(app: Flask, two_users) -> None:
+    """Each row shows the first open task names and two counts: tasks are counted in SQL and
+    at most ``TASK_NAMES_SHOWN`` names per project are fetched, however many tasks there are."""
+    from models import Task
+    from services.projects.projects import TASK_NAMES_SHOWN
+
+    (big, big_id) = two_users[1]
+    for p in range(3):
+        project_id = add_project(app, big_id, f"Project {p}")
+        for t in range(30):
+            add_task(app, project_id, f"Task {t:02d}", closed=t % 3 == 0)
+    loaded: list[int] = []
+
+    def count_task(target: Task, _context) -> None:
+        loaded.append(target.id)
+
+    event.listen(Task, "load", count_task)
+    try:
+        page = big.get("/projects/").get_data(as_text=True)
+    finally:
+        event.remove(Task, "load", count_task)
+    assert len(loaded) <= 3 * TASK_NAMES_SHOWN, f"{len(loaded)} tasks loaded for 3 rows"
+    assert "Task 01, Task 02, Task 04, Task 05" in page and "20 / 30" in page
+
+
 def test_entry_list_and_form_queries_do_not_grow(app: Flask, two_users) -> None:
     (small, small_id), (big, big_id) = two_users
     fill_week(app, small_id, projects_with_tasks(app, small_id, 1, 1), 2)

@@ -45,7 +45,7 @@ def back_to(project: Project) -> ResponseReturnValue:
 @login_required
 def index() -> ResponseReturnValue:
     archived = request.args.get("show") == "archived"
-    page = project_service.list_projects(
+    listing = project_service.list_projects(
         current_user.id,
         archived=archived,
         page=page_arg(),
@@ -53,7 +53,7 @@ def index() -> ResponseReturnValue:
     )
     return render_template(
         "projects/index.html",
-        page=page,
+        listing=listing,
         archived=archived,
         counts=project_service.count_projects(current_user.id),
         form=NameForm(),
@@ -86,7 +86,7 @@ def show(project_id: int) -> ResponseReturnValue:
 def render_project(project: Project, task_form: NameForm, status: int) -> ResponseReturnValue:
     task_form.name.label.text = "New task"
     tasks = task_service.list_tasks(
-        project, page=page_arg(), per_page=current_app.config["PROJECTS_PER_PAGE"]
+        project, page=page_arg(), per_page=current_app.config["TASKS_PER_PAGE"]
     )
     return render_template(
         "projects/show.html", project=project, tasks=tasks, task_form=task_form

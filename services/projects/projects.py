@@ -7,17 +7,19 @@ exist, so nobody can tell the two apart.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from extensions import db
-from models import Project
+from models import Project, Task
 from models.columns import name_key
 from services import access
 
 NAME_MAX_LENGTH = 100
+TASK_NAMES_SHOWN = 4  # open task names per row of the projects list
 
 
 class InvalidName(ValueError):
@@ -42,15 +44,83 @@ def get_project_for(owner_id: int, project_id: int) -> Project | None:
     return db.session.scalar(access.projects_of(owner_id).where(Project.id == project_id))
 
 
-def list_projects(owner_id: int, *, archived: bool, page: int, per_page: int) -> Pagination:
-    """One page of the user's active (or archived) projects, tasks loaded in one more query."""
+@dataclass(frozen=True)
+class ProjectRow:
+    """One row of the projects list: the project, its task counts, its first open task names."""
+
+    project: Project
+    open_tasks: int = 0
+    all_tasks: int = 0
+    first_open_names: list[str] = field(default_factory=list)
+
+    @property
+    def more_open_tasks(self) -> bool:
+        return self.open_tasks > len(self.first_open_names)
+
+
+@dataclass(frozen=True)
+class ProjectList:
+    page: Pagination  # for the pager
+    rows: list[ProjectRow]
+
+
+def list_projects(owner_id: int, *, archived: bool, page: int, per_page: int) -> ProjectList:
+    """One page of the user's active (or archived) projects with their task counts and first
+    ``TASK_NAMES_SHOWN`` open task names. Never loads every task: two more queries, whatever the
+    number of projects or tasks (counts grouped in SQL, names limited by a window function)."""
     query = (
         access.projects_of(owner_id)
         .where(Project.archived.is_(archived))
-        .options(selectinload(Project.tasks))
         .order_by(func.lower(Project.name), Project.id)
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    projects: list[Project] = list(pagination.items)
+    ids = [project.id for project in projects]
+    counts = _task_counts(ids) if ids else {}
+    names = _first_open_task_names(ids) if ids else {}
+    rows = [
+        ProjectRow(
+            project,
+            *counts.get(project.id, (0, 0)),
+            first_open_names=names.get(project.id, []),
+        )
+        for project in projects
+    ]
+    return ProjectList(pagination, rows)
+
+
+def _task_counts(project_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """project id -> (open tasks, all tasks), counted by the database."""
+    is_open = case((Task.closed.is_(False), 1), else_=0)
+    query = (
+        select(Task.project_id, func.sum(is_open), func.count())
+        .where(Task.project_id.in_(project_ids))
+        .group_by(Task.project_id)
+    )
+    return {pid: (int(open_ or 0), int(all_)) for pid, open_, all_ in db.session.execute(query)}
+
+
+def _first_open_task_names(project_ids: list[int]) -> dict[int, list[str]]:
+    """project id -> the first open task names (as the project page orders them)."""
+    position = (
+        func.row_number()
+        .over(partition_by=Task.project_id, order_by=(func.lower(Task.name), Task.id))
+        .label("position")
+    )
+    ranked = (
+        select(Task.project_id, Task.name, position)
+        .where(Task.project_id.in_(project_ids), Task.closed.is_(False))
+        .subquery()
+    )
+    query = (
+        select(ranked.c.project_id, ranked.c.name)
+        .where(ranked.c.position <= TASK_NAMES_SHOWN)
+        .order_by(ranked.c.project_id, ranked.c.position)
+    )
+    names: dict[int, list[str]] = {}
+    for project_id, name in db.session.execute(query):
+        names.setdefault(project_id, []).append(name)
+    return names
 
 
 def count_projects(owner_id: int) -> dict[bool, int]:
