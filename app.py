@@ -17,7 +17,7 @@ from flask import Flask
 import config
 from extensions import csrf, db, login_manager, migrate
 from wiring.celery import celery_init_app
-from wiring.sqlite import configure_sqlite
+from wiring.sqlite import configure_sqlite, lock_writing_requests
 
 INSTANCE_PATH_VAR = "TIMESHEET_INSTANCE_PATH"
 # The queue interface: modules holding @shared_task functions. The factory imports them, so
@@ -89,6 +89,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+        if db.engine.dialect.name == "sqlite":
+            lock_writing_requests(app)
 
 
 def register_celery(app: Flask) -> None:

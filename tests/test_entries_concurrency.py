@@ -7,15 +7,18 @@ and both store 20 h. With the lock the second writer waits at its BEGIN IMMEDIAT
 row lock (PostgreSQL) instead, never reaches the barrier, the first one's wait times out, it
 commits, and the second then reads 20 h and is refused.
 
-Also: a writer that cannot get SQLite's lock within the busy timeout gets a form error, not a 500.
+Also: a writer that cannot get SQLite's lock within the busy timeout gets a clear answer (503, or
+a form error from the service), never a 500; and a form post holds the lock from its first read.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -72,27 +75,80 @@ def test_two_concurrent_20h_entries_on_one_day_store_only_one(
         assert entry_service.minutes_on_day(user_id, DAY) == 20 * 60
 
 
-def test_a_writer_that_cannot_get_the_sqlite_lock_gets_a_form_error(app: Flask, tmp_path) -> None:
-    """Another process holds SQLite's write lock past the busy timeout: the form says so (422)."""
+@contextmanager
+def another_process_holds_the_write_lock(app: Flask) -> Iterator[None]:
+    holder = sqlite3.connect(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database)
+    holder.isolation_level = None
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+@pytest.fixture
+def impatient(app: Flask, tmp_path: Path) -> Iterator[Flask]:
+    """The same database, with a busy timeout of 0.2 s."""
     impatient = make_app(
         app.config["SQLALCHEMY_DATABASE_URI"],
         tmp_path / "impatient",
         SQLITE_BUSY_TIMEOUT_SECONDS=0.2,
     )
-    try:
-        client, user_id = signed_in(impatient)
-        task_id = add_task(impatient, add_project(impatient, user_id))
-        holder = sqlite3.connect(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database)
-        holder.isolation_level = None
-        holder.execute("BEGIN IMMEDIATE")
+    yield impatient
+    dispose(impatient)
+
+
+def test_a_form_post_that_cannot_get_the_sqlite_lock_answers_503(impatient: Flask) -> None:
+    """Another process holds SQLite's write lock past the busy timeout: a clear 503, not a 500."""
+    client, user_id = signed_in(impatient)
+    task_id = add_task(impatient, add_project(impatient, user_id))
+    with another_process_holds_the_write_lock(impatient):
+        response = client.post("/entries/new", data=entry_form(task_id, duration="1:00"))
+    assert response.status_code == 503
+    assert b"Nothing was saved" in response.data
+    with impatient.app_context():
+        assert entry_service.minutes_on_day(user_id, DAY) == 0
+
+
+def test_the_entry_service_turns_a_busy_lock_into_a_form_error(impatient: Flask) -> None:
+    """Called outside a request (CLI, a task): the service itself says so, on the day field."""
+    _, user_id = signed_in(impatient)
+    task_id = add_task(impatient, add_project(impatient, user_id))
+    with impatient.app_context(), another_process_holds_the_write_lock(impatient):
+        user = db.session.get(User, user_id)
+        data = EntryInput(task_id=task_id, day=DAY, start=time(9, 0), minutes=60)
+        with pytest.raises(EntryError) as refused:
+            entry_service.create_entry(user, data)
+    assert refused.value.field == "day" and "being changed elsewhere" in refused.value.message
+
+
+def test_a_form_post_holds_the_sqlite_write_lock_from_its_first_read(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without it, a request that has read (the signed-in user) and then writes fails with
+    "database is locked" at once (no waiting) if another connection committed in between: the
+    SQLite snapshot it read is stale. With the lock, the other writer waits (here: gives up)."""
+    from services.projects import projects as project_service
+
+    client, _ = signed_in(app)
+    path = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
+    real_name_taken = project_service._name_taken
+    other_writer: list[str] = []
+
+    def another_connection_writes_first(*args, **kwargs) -> bool:
+        other = sqlite3.connect(path, timeout=0.2)
         try:
-            response = client.post("/entries/new", data=entry_form(task_id, duration="1:00"))
+            with other:
+                other.execute("UPDATE users SET name = 'Changed elsewhere'")
+            other_writer.append("committed")
+        except sqlite3.OperationalError as error:
+            other_writer.append(str(error))
         finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        assert response.status_code == 422
-        assert b"being changed elsewhere" in response.data
-        with impatient.app_context():
-            assert entry_service.minutes_on_day(user_id, DAY) == 0
-    finally:
-        dispose(impatient)
+            other.close()
+        return real_name_taken(*args, **kwargs)
+
+    monkeypatch.setattr(project_service, "_name_taken", another_connection_writes_first)
+    response = client.post("/projects/new", data={"name": "Apollo"})
+    assert response.status_code == 302
+    assert other_writer == ["database is locked"]

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask, request
 from sqlalchemy import Connection, Engine, event
+from werkzeug.exceptions import ServiceUnavailable
 
-from services.platform.transactions import WRITE_LOCK
+from services.platform.transactions import WRITE_LOCK, DatabaseBusy, begin_write
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def configure_sqlite(engine: Engine, busy_timeout: float) -> None:
@@ -36,3 +40,22 @@ def configure_sqlite(engine: Engine, busy_timeout: float) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+def lock_writing_requests(app: Flask) -> None:
+    """A request that may write (POST and the like) takes SQLite's write lock at its first
+    statement. Its transaction reads first (the signed-in user, the checks) and SQLite cannot
+    upgrade a read whose snapshot another writer has made stale: that write would fail at once
+    with "database is locked" instead of waiting. GET requests read without a lock. A lock not
+    free within the busy timeout answers 503 (the error page says nothing was saved)."""
+
+    @app.before_request
+    def _write_lock_for_unsafe_methods() -> None:
+        if request.method in READ_ONLY_METHODS:
+            return
+        try:
+            begin_write()
+        except DatabaseBusy:
+            raise ServiceUnavailable(
+                "The database is busy with another change. Nothing was saved: please try again."
+            ) from None

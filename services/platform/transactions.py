@@ -36,6 +36,8 @@ def begin_write() -> None:
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_write() would drop unsaved changes: call it before changing")
     if session.in_transaction():
+        if session.connection().get_execution_options().get(WRITE_LOCK):
+            return  # this transaction holds the lock already
         session.rollback()
     try:
         session.connection(execution_options={WRITE_LOCK: True})
