@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, update
 from extensions import db
 from models import Report
 from services.platform.queue import enqueue
+from services.platform.transactions import begin_write
 from services.reports.exports import EXPORT_TASK, reports_folder
 
 log = logging.getLogger(__name__)
@@ -27,10 +28,11 @@ log = logging.getLogger(__name__)
 
 def delete_expired_reports(now: datetime) -> int:
     cutoff = now - timedelta(days=current_app.config["REPORT_MAX_AGE_DAYS"])
+    begin_write()  # SQLite: read the ids and delete them under one lock
     ids = list(db.session.scalars(select(Report.id).where(Report.created_at < cutoff)))
     if ids:
         db.session.execute(delete(Report).where(Report.id.in_(ids)))
-        db.session.commit()
+    db.session.commit()
     folder = reports_folder()
     removed_files = 0
     if folder.is_dir():
@@ -59,6 +61,9 @@ def requeue_stale_reports(now: datetime) -> int:
             )
         )
     )
+    # End the read: on SQLite a write in the same transaction would fail at once ("database is
+    # locked") if the web app wrote in between (a stale snapshot cannot take the write lock).
+    db.session.commit()
     for report_id in ids:
         # Touch the row first (and commit) so the next run does not queue it again at once.
         db.session.execute(update(Report).where(Report.id == report_id).values(updated_at=now))
