@@ -4,6 +4,11 @@ The export streams the entries from the database (``yield_per``: a server-side c
 PostgreSQL) into a temporary file in ``<instance>/reports/``, renamed to its final name only when
 complete, so a half-written file is never offered for download. Progress goes to the report row
 through a separate short transaction, at most once per ``REPORT_PROGRESS_EVERY_SECONDS``.
+
+Two runs of one export can overlap (the clean-up queues again a report whose message is only
+waiting in a slow queue). Each run first claims the report (``claim_report``: a conditional UPDATE
+of ``claim_token``); every later write, file or status, belongs to the claimant only, and a run
+that does not hold the claim stops without touching anything.
 """
 
 from __future__ import annotations
