@@ -6,6 +6,8 @@ Thin: each takes ids or nothing, and calls the service that does the work
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Task, shared_task
 
 from services.reports.cleanup import run_cleanup
@@ -19,7 +21,7 @@ from services.reports.exports import CLEANUP_TASK, EXPORT_TASK, run_export
     acks_late=True,
     reject_on_worker_lost=True,
 )
-def export_report(self: Task, report_id: int) -> str:
+def export_report(self: Task[Any, Any], report_id: int) -> str:
     """Takes the report's id only: the row is the source of truth, read fresh by the worker.
     Late acknowledgement: a worker that dies mid-export leaves the message to be redelivered;
     the message id lets the redelivery take over its dead attempt's claim on the report, and

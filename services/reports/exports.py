@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import DateTime, func, or_, select, type_coerce, update
+from sqlalchemy import CursorResult, DateTime, Result, func, or_, select, type_coerce, update
 
 from extensions import db
 from models import Project, Report, Task, TimeEntry, User
@@ -181,7 +181,12 @@ def claim_report(report_id: int, token: str, delivery_id: str | None) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return updated_one_row(result)
+
+
+def updated_one_row(result: Result[Any]) -> bool:
+    """Whether a conditional UPDATE matched its row (the result of an UPDATE is a CursorResult)."""
+    return cast(CursorResult[Any], result).rowcount == 1
 
 
 def claimed_by(token: str) -> Any:
@@ -307,7 +312,7 @@ def finish(report_id: int, token: str, rows: int, part: Path) -> bool:
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not updated_one_row(result):
         return False
     os.replace(part, reports_folder() / final_name(report_id))
     db.session.commit()
