@@ -8,7 +8,7 @@ while the next one gets unnamed constraints (which no later migration can drop o
 bare ``op.add_column`` with a foreign key, which SQLite cannot do with ALTER TABLE.
 
 So, in a copy of the tree: add a table and two columns with a unique constraint, an index and a
-foreign key each, run ``flask db migrate`` against SQLite, read the revision it writes, and apply it.
+foreign key each, run ``flask db migrate`` against SQLite, read the revision it writes, apply it.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tests.architecture.test_migrations import unnamed_constraints
 
 FLASK = str(Path(sys.executable).with_name("flask"))
 
-LABEL_MODEL = '''"""A probe model, added by tests/architecture/test_next_migration.py to a copy of the tree."""
+LABEL_MODEL = '''"""A probe model for the next-migration guard, in a copy of the tree."""
 
 from __future__ import annotations
 
