@@ -110,20 +110,3 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path) -> None:
 )
 def test_database_urls_use_psycopg3(url, expected) -> None:
     assert config.normalize_database_url(url) == expected
-
-
-def test_config_module_imports_no_flask() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, config; print(sorted(m for m in sys.modules "
-            "if m.split('.')[0] in {'flask', 'sqlalchemy', 'celery'}))",
-        ],
-        cwd=ROOT,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip() == "[]", result.stderr

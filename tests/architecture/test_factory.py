@@ -16,13 +16,21 @@ def test_two_apps_in_one_process_both_work(
 
     from tests.conftest import make_app
 
+    first_key = app.config["SECRET_KEY"]
     other_db = tmp_path / "other.sqlite3"
     shutil.copyfile(sqlite_template, other_db)
-    other = make_app(f"sqlite:///{other_db}", tmp_path / "other-instance", SECRET_KEY="x" * 40)
+    other = make_app(f"sqlite:///{other_db}", tmp_path / "other-instance", SECRET_KEY="k" * 40)
 
     assert other is not app
-    assert other.config["SECRET_KEY"] != app.config["SECRET_KEY"]
-    assert other.extensions["celery"] is not app.extensions["celery"]
+    # An override reaches the app it was given to, and only that one.
+    assert other.config["SECRET_KEY"] == "k" * 40
+    assert app.config["SECRET_KEY"] == first_key != "k" * 40
+    # Each app's Celery is its own, configured from its own instance folder (no shared dict).
+    other_celery, first_celery = other.extensions["celery"], app.extensions["celery"]
+    assert other_celery is not first_celery
+    assert other.instance_path in other_celery.conf.broker_url
+    assert app.instance_path in first_celery.conf.broker_url
+    assert other.instance_path not in first_celery.conf.broker_url
     make_user(app, email="only-in-first@example.com")
     for each in (app, other):
         response = each.test_client().get("/healthz")

@@ -57,6 +57,8 @@ def test_an_upward_import_breaks_the_contract(tmp_path: Path) -> None:
 
 
 def test_config_may_not_import_flask(tmp_path: Path) -> None:
+    """The one check that ``config.py`` stays plain Python is the ``plain-config`` contract
+    (kept in test_imports_flow_one_way); here it goes red on a copy whose config imports Flask."""
     tree = shadow_tree(tmp_path / "tree")
     config = tree / "config" / "__init__.py"
     config.write_text("import flask  # noqa\n" + config.read_text())
