@@ -50,8 +50,8 @@ class BaseConfig:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "timesheet@localhost"
     MAIL_TIMEOUT = 10
-    # "worker": send_email queues the mail.deliver task (after the commit); "inline": sends in the
-    # request (the unit tests of the account pages read the mail from the log this way).
+    # "worker": send_email queues the mail.deliver task (its callers commit first); "inline":
+    # sends in the request (the unit tests of the account pages read the mail from the log).
     MAIL_DELIVERY = "worker"
     # Transient SMTP failures: retry after 30 s, 60 s, 120 s ... 8 times. A retry waits in the
     # worker unacknowledged, so the cap stays below the broker's visibility_timeout (Redis

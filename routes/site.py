@@ -123,9 +123,11 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
 
 
 def internal_error(error: InternalServerError) -> ResponseReturnValue:
-    # Flask-SQLAlchemy removes the session only at the end of the app context, and the error page
-    # is rendered inside it: a failed transaction would make the error page's own queries (the
-    # signed-in user in the layout) fail too, so it is rolled back first.
+    # The page is rendered in the failed request's session. After a failed SQL statement
+    # PostgreSQL refuses every further query in that transaction, and the layout may need one
+    # (loading the signed-in user for the nav): without this rollback the error page itself
+    # fails and the user gets a bare 500. (Unsaved rows are discarded either way: Flask-SQLAlchemy
+    # removes the session, rolling back, when the app context ends; the next request is clean.)
     db.session.rollback()
     return error_response(
         500,

@@ -122,7 +122,8 @@ def test_importing_celery_worker_alone_registers_every_task(tmp_path) -> None:
 def test_every_registered_task_acknowledges_late(app: Flask) -> None:
     """A task's own options win over the config: each task of ours must itself ack late, so a
     worker that dies mid-task leaves the message to be delivered again (the tasks are
-    idempotent). Tasks that change data also give the message back when the worker is lost."""
+    idempotent). The export, which writes a file and the report's status, also gives the message
+    back when the worker is lost."""
     from services.platform.mail import DELIVER_TASK
     from services.reports.exports import CLEANUP_TASK, EXPORT_TASK
 

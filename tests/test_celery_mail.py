@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import create_engine, text
 
-from extensions import db
 from services.platform import mail, queue
 from tasks.mail import backoff_seconds, is_transient
 from tests.auth_support import free_port, register
@@ -50,28 +50,28 @@ def test_backoff_doubles_and_is_capped() -> None:
     assert all(d <= 1200 for d in delays) and delays[-1] >= 960
 
 
-def test_send_email_publishes_only_after_the_commit(app: Flask, monkeypatch) -> None:
-    from models import User
+def test_the_welcome_mail_is_queued_only_once_the_account_is_committed(
+    app: Flask, monkeypatch
+) -> None:
+    """send_email publishes at once, so its callers commit first: at publish time a worker's
+    own connection must already see the account the mail is about."""
+    seen: list[tuple] = []
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
 
-    sent: list[tuple] = []
-    monkeypatch.setattr(queue, "enqueue", lambda name, *args: sent.append((name, *args)) or "id")
+    def fake_enqueue(task_name: str, to: str, subject: str, body: str) -> str:
+        other = create_engine(database)
+        with other.connect() as conn:
+            stored = conn.execute(
+                text("SELECT count(*) FROM users WHERE email = :e"), {"e": to}
+            ).scalar_one()
+        other.dispose()
+        seen.append((task_name, to, subject, stored))
+        return "task-id"
+
+    monkeypatch.setattr(queue, "enqueue", fake_enqueue)
     app.config["MAIL_DELIVERY"] = "worker"
-    with app.app_context():
-        db.session.add(User(email="new@example.com", name="New", password_hash="x"))
-        db.session.flush()
-        assert mail.send_email("new@example.com", "Welcome", "Hi") is True
-        assert sent == []  # the account is not committed yet: a worker would not find it
-        db.session.commit()
-        assert sent == [("mail.deliver", "new@example.com", "Welcome", "Hi")]
-        # Nothing uncommitted: published at once.
-        assert mail.send_email("x@example.com", "Reset", "Link") is True
-        assert sent[-1] == ("mail.deliver", "x@example.com", "Reset", "Link")
-        # Rolled back: never published.
-        db.session.add(User(email="gone@example.com", name="Gone", password_hash="x"))
-        mail.send_email("gone@example.com", "Welcome", "Hi")
-        db.session.rollback()
-        db.session.commit()
-    assert len(sent) == 2
+    assert register(app.test_client()).status_code == 302
+    assert seen == [("mail.deliver", "ada@example.com", "Welcome to Timesheet", 1)]
 
 
 def test_send_email_reports_a_broker_that_is_down_without_raising(app: Flask) -> None:

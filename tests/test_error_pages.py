@@ -1,7 +1,8 @@
 """Error pages: 400, 403, 404, 405 and 500, as HTML and as JSON for clients that ask for JSON.
-The 500 handler rolls the session back: a row added before the crash is not stored, and the
-next request works (also after a failed SQL statement, which leaves PostgreSQL's transaction
-aborted until someone rolls it back)."""
+A row added before a crash is not stored and the next request works: Flask-SQLAlchemy removes
+the session at the end of every app context. The 500 handler rolls back first for its own sake:
+after a failed SQL statement PostgreSQL refuses every further query in the transaction, and the
+error page may need one (the signed-in user in the nav)."""
 
 from __future__ import annotations
 
@@ -107,7 +108,7 @@ def test_a_browser_accepting_anything_gets_html(error_app: Flask) -> None:
 
 
 @pytest.mark.parametrize("url", ["/_probe/crash", "/_probe/sql-crash"])
-def test_500_rolls_back_and_the_next_request_works(error_app: Flask, url: str) -> None:
+def test_500_stores_nothing_and_the_next_request_works(error_app: Flask, url: str) -> None:
     client = error_app.test_client()
     response = client.get(url)
     assert response.status_code == 500
@@ -138,8 +139,9 @@ def test_the_500_handler_itself_rolls_back(error_app: Flask) -> None:
 
 
 def test_500_page_for_a_signed_in_user_after_a_failed_statement(error_app: Flask) -> None:
-    """The error page shows the nav of the signed-in user, which may need the database again:
-    that only works because the handler rolled the failed transaction back first."""
+    """The error page shows the nav of the signed-in user, which needs a query: on PostgreSQL,
+    after the failed statement, that only works because the handler rolled back first (without
+    the rollback the page itself fails: "current transaction is aborted")."""
     from tests.conftest import login
 
     user_id = make_user(error_app, email="grace@example.com", name="Grace")

@@ -7,7 +7,7 @@ Three steps, each replaceable on its own:
   sent by SMTP (STARTTLS when ``MAIL_USE_TLS``, login when ``MAIL_USERNAME``); errors propagate,
   so a caller that can retry (a worker task) sees them;
 - ``send_email`` is the ONE function the rest of the app calls for every mail. It takes strings
-  only (never ORM objects), so it can become "enqueue a worker task after commit" in one place.
+  only (never ORM objects), so the worker task it queues needs nothing from the request.
 """
 
 from __future__ import annotations
@@ -70,21 +70,23 @@ def _log_message(message: EmailMessage) -> None:
 
 
 def send_email(to: str, subject: str, body: str) -> bool:
-    """Send one mail. The ONE function every account mail goes through.
+    """Send one mail. The ONE function every account mail goes through. Call it after the
+    commit that stores what the mail is about: with the worker, it is published at once.
 
     ``MAIL_DELIVERY == "worker"`` (the default): the mail becomes a ``mail.deliver`` task for the
-    worker (retries with backoff on transient SMTP errors), published once the current
-    transaction commits - a task sent earlier could run before the account it is about exists.
-    ``"inline"``: sent now, in the request.
+    worker (retries with backoff on transient SMTP errors). ``"inline"``: sent now, in the request.
 
-    Never raises: a failure (broker or mail server down) is logged and reported as False, because
-    the account change that asked for the mail is already committed and must not become a 500.
+    Returns True when the mail was queued (worker) or handed over (inline), False when that
+    failed (broker or mail server down). Never raises: the failure is logged, because the account
+    change that asked for the mail is already committed and must not become a 500.
     """
     if current_app.config.get("MAIL_DELIVERY", "worker") == "worker":
-        queued = queue.enqueue_when_committed(DELIVER_TASK, to, subject, body)
-        if not queued:
+        try:
+            queue.enqueue(DELIVER_TASK, to, subject, body)
+        except queue.QueueUnavailable:
             mail_logger().error("Could not queue mail to %s (%s)", to, subject)
-        return queued
+            return False
+        return True
     try:
         deliver(build_message(to, subject, body))
     except (OSError, smtplib.SMTPException):
