@@ -199,6 +199,7 @@ def test_reports_pages_need_a_login_and_hide_other_users_reports(app: Flask) -> 
     assert body == {
         "id": report_id,
         "status": "pending",
+        "status_text": "Waiting for the worker…",
         "progress": 0,
         "rows_written": 0,
         "error": None,
@@ -207,6 +208,37 @@ def test_reports_pages_need_a_login_and_hide_other_users_reports(app: Flask) -> 
     assert client.get(f"/reports/{report_id}/download").status_code == 404  # not ready yet
     page = client.get("/reports/")
     assert b"2024-03-01" in page.data and b"Waiting for the worker" in page.data
+
+
+@pytest.mark.parametrize(
+    ("fields", "text_"),
+    [
+        ({"status": "pending"}, "Waiting for the worker…"),
+        (
+            {"status": "running", "progress": 40, "rows_written": 12},
+            "Building… 40% (12 entries so far)",
+        ),
+        ({"status": "done", "progress": 100, "rows_written": 3}, "Ready: 3 entries."),
+        ({"status": "failed", "error": "export failed"}, "Failed."),
+    ],
+)
+def test_status_text_has_one_source_for_the_pages_and_the_polling_script(
+    app: Flask, fields: dict, text_: str
+) -> None:
+    """The pages render the progress JSON's status_text, and the script that updates them shows
+    that same field: no second wording in JavaScript that could drift from the first."""
+    user_id = make_user(app)
+    report_id = new_report(app, user_id, **fields)
+    client = app.test_client()
+    login(client, app, user_id)
+    assert client.get(f"/reports/{report_id}/progress").get_json()["status_text"] == text_
+    status_span = f'<span class="report-status" role="status" aria-live="polite">{text_}</span>'
+    for url in ("/reports/", f"/reports/{report_id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert status_span in page, url
+        script = page[page.index("<script>") :]
+        assert "textContent = s.status_text" in script
+        assert not any(word in script for word in ("Waiting", "Building", "Ready", "Failed"))
 
 
 def test_cleanup_deletes_old_reports_and_files_and_requeues_stale_ones(

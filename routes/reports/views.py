@@ -49,11 +49,25 @@ def owned_report(report_id: int) -> Report:
     return report
 
 
+def status_text(report: Report) -> str:
+    """The one wording of a report's state: the pages show it, and the progress JSON carries it
+    for the script that updates them (templates/reports/_poll.html)."""
+    if report.status == "done":
+        return f"Ready: {report.rows_written} entries."
+    if report.status == "failed":
+        return "Failed."
+    if report.status == "running":
+        return f"Building… {report.progress}% ({report.rows_written} entries so far)"
+    return "Waiting for the worker…"
+
+
 def progress_body(report: Report) -> dict[str, object]:
+    """A report's state, for the progress JSON and for the pages that show it."""
     done = reports.finished_file(report) is not None
     return {
         "id": report.id,
         "status": report.status,
+        "status_text": status_text(report),
         "progress": report.progress,
         "rows_written": report.rows_written,
         "error": report.error,
@@ -64,7 +78,7 @@ def progress_body(report: Report) -> dict[str, object]:
 def index_page(
     form: ExportForm, status: int = 200, error: str | None = None
 ) -> ResponseReturnValue:
-    items = reports.user_reports(current_user.id)
+    items = [(report, progress_body(report)) for report in reports.user_reports(current_user.id)]
     return render_template("reports/index.html", form=form, reports=items, error=error), status
 
 
@@ -99,7 +113,7 @@ def create() -> ResponseReturnValue:
 @login_required
 def show(report_id: int) -> ResponseReturnValue:
     report = owned_report(report_id)
-    return render_template("reports/show.html", report=report, progress=progress_body(report))
+    return render_template("reports/show.html", report=report, state=progress_body(report))
 
 
 @bp.get("/<int:report_id>/progress")
