@@ -6,12 +6,10 @@ from __future__ import annotations
 import random
 from datetime import date, time, timedelta
 
-from flask import current_app
-from sqlalchemy import select
-from werkzeug.security import generate_password_hash
-
 from extensions import db
 from models import Project, Task, TimeEntry, User
+from services.accounts.passwords import hash_password
+from services.accounts.users import find_user_by_email, normalize_email
 from services.timesheet.dates import local_to_utc, local_today, monday_of
 
 DEMO_PROJECTS = {
@@ -28,8 +26,8 @@ class DemoUserExists(Exception):
 
 
 def seed_demo(email: str, password: str, zone: str, *, replace: bool = False) -> User:
-    email = email.strip().lower()  # accounts store emails normalized
-    existing = db.session.scalar(select(User).where(User.email == email))
+    email = normalize_email(email)
+    existing = find_user_by_email(email)
     if existing is not None:
         if not replace:
             raise DemoUserExists(email)
@@ -38,7 +36,7 @@ def seed_demo(email: str, password: str, zone: str, *, replace: bool = False) ->
     user = User(
         email=email,
         name="Demo User",
-        password_hash=generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"]),
+        password_hash=hash_password(password),
         timezone=zone,
     )
     db.session.add(user)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Project, Task, TimeEntry, User
+from services.accounts.users import authenticate
 from services.timesheet.dates import local_today, week_of
 from services.timesheet.week import summarize_week
 from tests.conftest import login
@@ -28,6 +29,10 @@ def test_seed_demo_creates_a_usable_demo_week(app: Flask) -> None:
         assert all(day.minutes <= 24 * 60 for day in summary.days)
         assert summary.minutes >= 5 * 6 * 60  # five working days of at least six hours
         old_token = user.session_token
+        # The account rules apply (the demo calls the account services, no copy of them):
+        # the email as typed logs in, with the password hashed the app's way.
+        assert authenticate(" DEMO@example.com", "demo-password").id == user.id
+        assert user.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"])
 
     # Running it again refuses, unless asked to start over.
     again = runner.invoke(args=["timesheet", "seed-demo"])
