@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from models import TimeEntry
 from routes.entries.forms import EntryForm
 from routes.fields import add_error
+from routes.lookup import found_or_404
 from routes.pagination import page_arg
 from services.projects import tasks as task_service
 from services.timesheet import entries as entry_service
@@ -32,10 +33,7 @@ DEFAULT_START = time(9, 0)
 
 
 def owned_entry(entry_id: int) -> TimeEntry:
-    entry = entry_service.get_entry_for(current_user.id, entry_id)
-    if entry is None:
-        abort(404)
-    return entry
+    return found_or_404(entry_service.get_entry_for(current_user.id, entry_id))
 
 
 def week_url(day: date) -> str:

@@ -3,12 +3,13 @@ service queries; an id that is not the signed-in user's answers 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from models import Project, Task
 from routes.fields import add_error, required
+from routes.lookup import found_or_404
 from routes.pagination import page_arg
 from routes.projects.forms import NameForm
 from services.projects import projects as project_service
@@ -21,17 +22,11 @@ INVALID = 422  # a form sent back with messages
 
 
 def owned_project(project_id: int) -> Project:
-    project = project_service.get_project_for(current_user.id, project_id)
-    if project is None:
-        abort(404)
-    return project
+    return found_or_404(project_service.get_project_for(current_user.id, project_id))
 
 
 def owned_task(task_id: int) -> Task:
-    task = task_service.get_task_for(current_user.id, task_id)
-    if task is None:
-        abort(404)
-    return task
+    return found_or_404(task_service.get_task_for(current_user.id, task_id))
 
 
 def back_to(project: Project) -> ResponseReturnValue:

@@ -25,6 +25,7 @@ from wtforms.validators import InputRequired
 
 from models import Report
 from routes.fields import required
+from routes.lookup import found_or_404
 from services.platform.queue import QueueUnavailable
 from services.reports import exports as reports
 from services.timesheet.dates import local_today
@@ -43,10 +44,7 @@ class ExportForm(FlaskForm):
 
 
 def owned_report(report_id: int) -> Report:
-    report = reports.get_user_report(current_user.id, report_id)
-    if report is None:
-        abort(404)
-    return report
+    return found_or_404(reports.get_user_report(current_user.id, report_id))
 
 
 def status_text(report: Report) -> str:
