@@ -194,6 +194,17 @@ def make_user(
         return user.id
 
 
+def count_from_another_connection(app: Flask, sql: str, **params: object) -> int:
+    """``SELECT count(*) ...`` on a connection of its own, as a worker process would see it:
+    only committed rows count."""
+    other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with other.connect() as conn:
+            return conn.execute(text(sql), params).scalar_one()
+    finally:
+        other.dispose()
+
+
 def login(client: FlaskClient, app: Flask, user_id: int) -> None:
     """Log a test client in as a user without going through the login form."""
     from models import User

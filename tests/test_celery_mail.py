@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
 
 from services.platform import mail, queue
 from tasks.mail import backoff_seconds, is_transient
 from tests.auth_support import free_port, register
-from tests.conftest import dispose
+from tests.conftest import count_from_another_connection, dispose
 from tests.worker_helpers import app_like_worker, running_worker, wait_for, worker_env
 
 
@@ -56,15 +55,11 @@ def test_the_welcome_mail_is_queued_only_once_the_account_is_committed(
     """send_email publishes at once, so its callers commit first: at publish time a worker's
     own connection must already see the account the mail is about."""
     seen: list[tuple] = []
-    database = app.config["SQLALCHEMY_DATABASE_URI"]
 
     def fake_enqueue(task_name: str, to: str, subject: str, body: str) -> str:
-        other = create_engine(database)
-        with other.connect() as conn:
-            stored = conn.execute(
-                text("SELECT count(*) FROM users WHERE email = :e"), {"e": to}
-            ).scalar_one()
-        other.dispose()
+        stored = count_from_another_connection(
+            app, "SELECT count(*) FROM users WHERE email = :e", e=to
+        )
         seen.append((task_name, to, subject, stored))
         return "task-id"
 

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from extensions import db
 from models import Report
 from services.reports import cleanup
 from services.reports import exports as reports
 from services.reports.csv_file import EntryRow, write_report
-from tests.conftest import dispose, login, make_app, make_user
+from tests.conftest import count_from_another_connection, dispose, login, make_app, make_user
 from tests.worker_helpers import seed_entries
 
 
@@ -101,16 +101,12 @@ def test_a_failed_export_is_marked_failed_with_a_message_and_no_file(app: Flask)
 
 def test_request_enqueues_only_after_the_row_is_committed(app: Flask, monkeypatch) -> None:
     seen: list[tuple[str, int, int]] = []
-    database = app.config["SQLALCHEMY_DATABASE_URI"]
 
     def fake_enqueue(task_name: str, report_id: int) -> str:
         # A worker uses its own connection: the row must already be visible from one.
-        other = create_engine(database)
-        with other.connect() as conn:
-            count = conn.execute(
-                text("SELECT count(*) FROM reports WHERE id = :i"), {"i": report_id}
-            ).scalar_one()
-        other.dispose()
+        count = count_from_another_connection(
+            app, "SELECT count(*) FROM reports WHERE id = :i", i=report_id
+        )
         seen.append((task_name, report_id, count))
         return "task-id"
 
