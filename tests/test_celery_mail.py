@@ -1,4 +1,5 @@
-"""Mail through the worker: which SMTP failures are retried, publishing after the commit, and a
+"""Mail through the worker: which SMTP failures are retried, publishing once the account is
+committed, and a
 real ``celery -A celery_worker worker`` delivering to a local SMTP server that first answers
 "451 try again later" (a retry with backoff), then accepts."""
 

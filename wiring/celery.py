@@ -49,7 +49,7 @@ def celery_init_app(app: Flask) -> Celery[Any]:
 
     One per app, never a module global: a global keeps the first app it saw, and a test or a
     second ``create_app()`` would run tasks against the wrong configuration. Code that enqueues
-    picks the instance of ``flask.current_app`` (see ``services/queue.py``).
+    picks the instance of ``flask.current_app`` (see ``services/platform/queue.py``).
     """
     settings = app.config["CELERY"]
     check_celery_settings(settings)

@@ -1,1 +1,1 @@
-"""Infrastructure the features share: mail, the task queue (publish after commit), health checks."""
+"""Infrastructure the features share: mail, the task queue, health checks."""
