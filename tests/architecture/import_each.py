@@ -42,6 +42,7 @@ THIRD_PARTY = (
     "jinja2",
     "click",
     "email_validator",
+    "psycopg",
 )
 FACTORY = "create_app"
 # os.open flags and open() modes that create or change a file.
@@ -115,6 +116,16 @@ class EffectRecorder:
             "connect",
             lambda _dbapi, _record: self.record("database connection", "SQLAlchemy pool"),
         )
+        with contextlib.suppress(ImportError):
+            import psycopg  # libpq connects in C, below the socket audit events
+
+            original_connect = psycopg.connect
+
+            def connect(*args: Any, **kwargs: Any) -> Any:
+                self.record("database connection", "psycopg")
+                return original_connect(*args, **kwargs)
+
+            psycopg.connect = connect
         sys.addaudithook(self.audit)
         self.armed = True
 

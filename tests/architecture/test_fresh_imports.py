@@ -95,8 +95,9 @@ def test_the_entry_points_build_one_app_through_the_factory(tmp_path: Path) -> N
 
 def test_an_extension_bound_or_an_app_built_at_import_is_caught(tmp_path: Path) -> None:
     """The guard itself, on a copy of the tree: a model module that binds ``db`` to an app it
-    builds at import (the seeds' trap, minus the cycle), and a route module that builds an app
-    and makes a folder; an entry point that builds a second app."""
+    builds at import (the seeds' trap, minus the cycle), a route module that builds an app and
+    makes a folder, an entry point that builds a second app, and a module that connects to a
+    database; a module without a trap stays clean."""
     tree = copy_of_the_tree(tmp_path / "tree")
     add_lines(
         tree / "models" / "user.py",
@@ -113,15 +114,18 @@ def test_an_extension_bound_or_an_app_built_at_import_is_caught(tmp_path: Path) 
         "os.makedirs(app.instance_path, exist_ok=True)",
     )
     add_lines(tree / "run.py", "from flask import Flask", "other = Flask(__name__)")
-    reports = import_each_alone(["models.user", "routes.site", "run", "config"], tmp_path, tree)
+    add_lines(tree / "config.py", "import sqlite3", "sqlite3.connect(':memory:').close()")
+    modules = ["models.user", "routes.site", "run", "config", "services.accounts.passwords"]
+    reports = import_each_alone(modules, tmp_path, tree)
     assert {m: e for m, e in errors_of(reports).items() if e} == {}
     found = import_time_effects(reports)
-    assert set(found) == {"models.user", "routes.site", "run"}
+    assert set(found) == {"models.user", "routes.site", "run", "config"}
+    assert found["config"] == ["database connection: sqlite3 :memory:"]
     assert found["models.user"] == ["Flask app built: Flask", "extension bound: SQLAlchemy"]
     assert found["routes.site"][0] == "Flask app built: Flask"
     assert any(e.startswith("folder made: ") for e in found["routes.site"])
     # run.py's own second app (the traps above add two more, inside create_app's imports)
-    assert found["run"][0] == "Flask app built: Flask"
+    assert "Flask app built: Flask" in found["run"]
     assert found["run"][-1].endswith(" Flask apps built: expected 1")
 
 
