@@ -102,6 +102,7 @@ def test_an_extension_bound_or_an_app_built_at_import_is_caught(tmp_path: Path) 
     add_lines(
         tree / "models" / "user.py",
         "from flask import Flask",
+        "from extensions import db",
         "_app = Flask(__name__)",
         "_app.config['SQLALCHEMY_DATABASE_URI'] = 'sqlite://'",
         "db.init_app(_app)",
