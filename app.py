@@ -132,6 +132,12 @@ def register_blueprints(app: Flask) -> None:
     site.init_app(app)
     for blueprint in (site.bp, auth_bp, dashboard_bp, projects_bp, entries_bp, reports_bp):
         app.register_blueprint(blueprint)
+    if app.config.get("MAIL_OUTBOX"):
+        # Development only (production refuses MAIL_OUTBOX at start): elsewhere the page's
+        # URL does not exist at all.
+        from routes.dev.views import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -57,7 +57,8 @@ def create_user(email: str, name: str, password: str) -> None:
     if "@" not in email or len(accounts.normalize_email(email)) > accounts.EMAIL_MAX_LENGTH:
         raise click.ClickException("That does not look like an email address.")
     try:
-        user = accounts.register_user(name, email, password)
+        # Made by someone with the server in hand: the address counts as confirmed.
+        user = accounts.create_account(name, email, password, confirmed=True)
     except accounts.EmailTaken:
         raise click.ClickException(f"An account with {email.strip()} exists already.") from None
     click.echo(f"Created {user.email} (id {user.id}).")

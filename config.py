@@ -38,6 +38,7 @@ class BaseConfig:
     PASSWORD_HASH_METHOD = "scrypt"
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_RESET_MAX_AGE = 3600
+    EMAIL_CONFIRMATION_MAX_AGE = 3 * 24 * 3600
     ENTRIES_PER_PAGE = 20
     PROJECTS_PER_PAGE = 20
     TASKS_PER_PAGE = 20  # on a project's page
@@ -50,6 +51,10 @@ class BaseConfig:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "timesheet@localhost"
     MAIL_TIMEOUT = 10
+    # Development only: every delivered mail is also written to the instance folder's outbox/,
+    # and the /dev/outbox page lists them (app.py registers it only when this is on). Production
+    # refuses to start with it on (check_settings).
+    MAIL_OUTBOX = False
     # "worker": send_email queues the mail.deliver task (its callers commit first); "inline":
     # sends in the request (the unit tests of the account pages read the mail from the log).
     MAIL_DELIVERY = "worker"
@@ -112,6 +117,7 @@ class DevelopmentConfig(BaseConfig):
     # A known, public key: fine on a laptop, refused by check_settings in production.
     SECRET_KEY = "development-only-not-secret-0000000000"
     LOG_LEVEL = "DEBUG"
+    MAIL_OUTBOX = True
 
 
 class TestingConfig(BaseConfig):
@@ -191,6 +197,12 @@ def check_settings(settings: Mapping[str, Any]) -> None:
     if not settings.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigError(
             "FLASK_SQLALCHEMY_DATABASE_URI is not set: production needs a database URL."
+        )
+    if settings.get("MAIL_OUTBOX"):
+        # The outbox page shows every mail sent, confirmation and reset links included.
+        raise ConfigError(
+            "FLASK_MAIL_OUTBOX is on: the development outbox page would show every mail (and its "
+            "links) to anyone. Turn it off in production."
         )
     if not settings.get("TRUSTED_HOSTS"):
         # Links in mail (password reset) are built from the request's Host header: without a

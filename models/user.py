@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
@@ -10,7 +11,7 @@ from sqlalchemy import String, true
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from extensions import Model
-from models.columns import TimestampMixin
+from models.columns import TimestampMixin, UTCDateTime
 
 if TYPE_CHECKING:
     from models.project import Project
@@ -34,6 +35,9 @@ class User(UserMixin, TimestampMixin, Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # None until the owner of the address follows the confirmation link (or a reset link): an
+    # unconfirmed account cannot log in, so nobody can use an address they do not own.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     projects: Mapped[list[Project]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
@@ -51,6 +55,10 @@ class User(UserMixin, TimestampMixin, Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()

@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 
 from extensions import db
 from models import Project, Task, TimeEntry, User
+from models.columns import utcnow
 from services.accounts.passwords import hash_password
 from services.accounts.users import find_user_by_email, normalize_email
 from services.timesheet.dates import local_to_utc, local_today, monday_of
@@ -38,6 +39,7 @@ def seed_demo(email: str, password: str, zone: str, *, replace: bool = False) ->
         name="Demo User",
         password_hash=hash_password(password),
         timezone=zone,
+        email_confirmed_at=utcnow(),  # a demo account logs in at once
     )
     db.session.add(user)
     db.session.flush()

@@ -24,9 +24,12 @@ from extensions import db
 PASSWORD = "correct horse battery"
 MAIL_LOGGER = "app.mail"
 RESET_LINK = re.compile(r"https?://[^/\s]+(/auth/reset/[A-Za-z0-9_.\-]+)")
+CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/auth/confirm/[A-Za-z0-9_.\-]+)")
 
 
 def register(client: FlaskClient, **fields: str):
+    """Post the sign-up form. The account is not usable until its address is confirmed:
+    ``register_confirmed`` goes through the mailed link too."""
     data = {
         "name": "Ada",
         "email": "ada@example.com",
@@ -35,6 +38,27 @@ def register(client: FlaskClient, **fields: str):
     }
     data.update(fields)
     return client.post("/auth/register", data=data)
+
+
+def mails_to(caplog: pytest.LogCaptureFixture, address: str) -> list[str]:
+    return [mail for mail in logged_mails(caplog) if f"\nTo: {address}\n" in mail]
+
+
+def confirm_link(caplog: pytest.LogCaptureFixture, address: str = "ada@example.com") -> str:
+    """The path of the newest confirmation link mailed to ``address`` (from the mail log)."""
+    links = [m.group(1) for mail in mails_to(caplog, address) for m in CONFIRM_LINK.finditer(mail)]
+    assert links, f"no confirmation mail to {address}"
+    return links[-1]
+
+
+def register_confirmed(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture, **fields: str
+) -> None:
+    """Sign up, then follow the mailed link: the account is confirmed and this client signed in."""
+    with capture_mail_log(caplog):
+        assert register(client, **fields).status_code == 302
+    link = confirm_link(caplog, fields.get("email", "ada@example.com").strip().lower())
+    assert client.post(link).status_code == 302
 
 
 def log_in(

@@ -177,11 +177,14 @@ def make_user(
     password: str = "correct horse battery",
     **fields,
 ):
-    """Insert a user directly (no HTTP), committed, and return its id."""
+    """Insert a user directly (no HTTP), committed, and return its id. Confirmed (the address
+    was proven) unless ``email_confirmed_at=None`` is given."""
     from werkzeug.security import generate_password_hash
 
     from models import User
+    from models.columns import utcnow
 
+    fields.setdefault("email_confirmed_at", utcnow())
     with app.app_context():
         user = User(
             email=email,

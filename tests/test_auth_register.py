@@ -1,4 +1,5 @@
-"""Registration: happy path, every bad input, duplicates (also the database-race path)."""
+"""Sign-up: one answer for every address, a confirmation link for a new one, a warning mail for a
+known one, every bad input, and the database-race path."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ import pytest
 from flask import Flask
 
 from tests.auth_support import (
+    CONFIRM_LINK,
     PASSWORD,
     capture_mail_log,
     count_users,
     log_in,
-    logged_mails,
+    mails_to,
     register,
     user_row,
 )
 from tests.conftest import make_user
+
+CHECK_MAIL = "Check your mail"
 
 
 def test_register_page_renders(client) -> None:
@@ -24,24 +28,75 @@ def test_register_page_renders(client) -> None:
         assert name in response.data
 
 
-def test_register_creates_account_with_normalized_email_and_hashed_password(
+def test_register_creates_an_unconfirmed_account_and_mails_a_confirmation_link(
     any_app: Flask, caplog
 ) -> None:
     client = any_app.test_client()
     with capture_mail_log(caplog):
         response = register(client, name="  Ada Lovelace ", email="  Ada@Example.COM ")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/auth/login")
+    assert response.headers["Location"] == "/auth/check-mail"
     user = user_row(any_app, "ada@example.com")
     assert user is not None and user.name == "Ada Lovelace"
     assert user.password_hash != PASSWORD and user.password_hash.startswith("pbkdf2:sha256:1000$")
-    assert "account is ready" in client.get("/auth/login").get_data(as_text=True)
-    # The welcome mail went through the mail service (logged: no MAIL_SERVER in testing).
-    [mail] = logged_mails(caplog)
-    assert "To: ada@example.com" in mail and "Welcome to Timesheet" in mail
-    assert "http://localhost/auth/login" in mail
-    # ... and the new account can log in.
-    assert log_in(client, email="ADA@example.com").status_code == 302
+    assert user.email_confirmed_at is None
+    # The mail went through the mail service (logged: no MAIL_SERVER in testing).
+    [mail] = mails_to(caplog, "ada@example.com")
+    assert "Subject: Confirm your Timesheet account" in mail
+    assert CONFIRM_LINK.search(mail)
+    # ... and the account cannot be used before its address is confirmed.
+    assert log_in(client, email="ADA@example.com").status_code == 200
+
+
+def _answer(client, **fields) -> tuple[int, str, str]:
+    response = register(client, **fields)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    return response.status_code, response.headers["Location"], page
+
+
+def test_new_and_known_addresses_get_the_same_answer(any_app: Flask, caplog) -> None:
+    """The sign-up page must not tell whether an address has an account (the login and reset
+    pages don't): same status, same page, same flash. Only the mail differs, and only the
+    address's owner reads it."""
+    make_user(any_app, email="ada@example.com")
+    before = user_row(any_app, "ada@example.com")
+    with capture_mail_log(caplog):
+        new = _answer(any_app.test_client(), email="grace@example.com", name="Grace")
+        known = _answer(any_app.test_client(), email=" ADA@Example.com", name="Other Ada")
+    assert new == known
+    assert new[0] == 302 and CHECK_MAIL in new[2]
+    assert "already exists" not in known[2]
+
+    # Nothing about the existing account changed.
+    after = user_row(any_app, "ada@example.com")
+    assert (after.name, after.password_hash, after.session_token, after.email_confirmed_at) == (
+        before.name,
+        before.password_hash,
+        before.session_token,
+        before.email_confirmed_at,
+    )
+    assert count_users(any_app) == 2
+    # The owner of the known address is told, with links to log in or reset; no confirm link.
+    [attempt] = mails_to(caplog, "ada@example.com")
+    assert "Subject: Someone tried to sign up with your address" in attempt
+    assert "http://localhost/auth/login" in attempt and "http://localhost/auth/reset" in attempt
+    assert not CONFIRM_LINK.search(attempt)
+    [confirmation] = mails_to(caplog, "grace@example.com")
+    assert CONFIRM_LINK.search(confirmation)
+
+
+def test_known_address_costs_the_same_password_hash(app: Flask, monkeypatch) -> None:
+    """Timing: the hash is the expensive step; a known address must not skip it."""
+    from services.accounts import users as accounts
+
+    calls: list[str] = []
+    real = accounts.hash_password
+    monkeypatch.setattr(accounts, "hash_password", lambda p: calls.append(p) or real(p))
+    make_user(app, email="ada@example.com")
+    register(app.test_client(), email="grace@example.com")
+    new_calls = len(calls)
+    register(app.test_client(), email="ada@example.com")
+    assert new_calls == 1 and len(calls) - new_calls == 1
 
 
 LONG = "x" * 101
@@ -86,17 +141,8 @@ def test_password_min_length_comes_from_config(tmp_path, sqlite_template) -> Non
     dispose(app)
 
 
-def test_duplicate_email_in_other_case_is_a_form_error(any_app: Flask) -> None:
-    make_user(any_app, email="ada@example.com")
-    response = register(any_app.test_client(), email=" ADA@Example.com", name="Other Ada")
-    assert response.status_code == 200
-    assert "An account with this email already exists" in response.get_data(as_text=True)
-    assert count_users(any_app) == 1
-    assert user_row(any_app, "ada@example.com").name == "Ada"
-
-
-def test_duplicate_caught_by_unique_constraint_is_a_form_error_not_500(
-    any_app: Flask, monkeypatch
+def test_duplicate_caught_by_unique_constraint_gets_the_same_answer_not_500(
+    any_app: Flask, monkeypatch, caplog
 ) -> None:
     """Two requests race: both pass the "is it taken?" check, the database refuses the second."""
     from services.accounts import users as accounts
@@ -104,10 +150,13 @@ def test_duplicate_caught_by_unique_constraint_is_a_form_error_not_500(
     make_user(any_app, email="ada@example.com")
     monkeypatch.setattr(accounts, "find_user_by_email", lambda email: None)
     client = any_app.test_client()
-    response = register(client, name="Racer")
-    assert response.status_code == 200
-    assert "An account with this email already exists" in response.get_data(as_text=True)
+    with capture_mail_log(caplog):
+        status, location, page = _answer(client, name="Racer")
+    assert (status, location) == (302, "/auth/check-mail") and CHECK_MAIL in page
     assert count_users(any_app) == 1
+    assert user_row(any_app, "ada@example.com").name == "Ada"
+    [attempt] = mails_to(caplog, "ada@example.com")
+    assert "Someone tried to sign up" in attempt
     # The session was rolled back: the same client can go on and register another address.
     assert register(client, email="grace@example.com").status_code == 302
     assert count_users(any_app) == 2

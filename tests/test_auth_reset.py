@@ -181,13 +181,21 @@ def test_token_signed_with_another_key_or_salt_is_refused(app: Flask) -> None:
     with app.app_context():
         from extensions import db
         from models import User
-        from services.accounts.reset_tokens import SALT, _fingerprint
+        from services.accounts.signed_links import (
+            EMAIL_CONFIRMATION,
+            PASSWORD_RESET,
+            _fingerprint,
+            make_token,
+        )
 
-        fp = _fingerprint(db.session.get(User, user_id))
-        other_key = URLSafeTimedSerializer("another-secret-key", salt=SALT)
+        user = db.session.get(User, user_id)
+        fp = _fingerprint(PASSWORD_RESET, user)
+        salt = PASSWORD_RESET.salt
+        other_key = URLSafeTimedSerializer("another-secret-key", salt=salt)
         other_salt = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="other-purpose")
         tokens = [s.dumps({"u": user_id, "f": fp}) for s in (other_key, other_salt)]
-        right = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=SALT)
+        tokens.append(make_token(EMAIL_CONFIRMATION, user))  # a link made for another purpose
+        right = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=salt)
         tokens += [
             right.dumps(p)
             for p in (

@@ -111,6 +111,7 @@ def test_worker_delivers_account_mail_after_a_transient_failure(
             "FLASK_MAIL_PORT": str(port),
             "FLASK_MAIL_USE_TLS": "false",
             "FLASK_MAIL_RETRY_BASE_SECONDS": "0.5",
+            "FLASK_MAIL_OUTBOX": "true",  # the worker writes the outbox the web app reads
         }
     )
     app = app_like_worker(env, f"sqlite:///{database}", tmp_path / "instance")
@@ -119,10 +120,14 @@ def test_worker_delivers_account_mail_after_a_transient_failure(
         with running_worker(env, tmp_path / "worker.log") as worker:
             response = register(app.test_client())
             assert response.status_code == 302
-            wait_for(lambda: sink.messages, 30, "the welcome mail to arrive", 0.1)
+            wait_for(lambda: sink.messages, 30, "the confirmation mail to arrive", 0.1)
             assert sink.attempts == 2
-            assert sink.messages[0]["Subject"] == "Welcome to Timesheet"
+            assert sink.messages[0]["Subject"] == "Confirm your Timesheet account"
             assert "retry 1 in" in worker.log()
+            outbox = tmp_path / "instance" / "outbox"
+            wait_for(lambda: list(outbox.glob("*.eml")), 10, "the mail in the outbox", 0.1)
+            [written] = list(outbox.glob("*.eml"))  # once, although it was tried twice
+            assert b"Subject: Confirm your Timesheet account" in written.read_bytes()
     finally:
         controller.stop()
         dispose(app)

@@ -104,3 +104,11 @@ class ResetRequestForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password, password_confirm = new_password_fields()
+
+
+class ResendConfirmationForm(FlaskForm):
+    email = email_field()
+
+
+class ConfirmEmailForm(FlaskForm):
+    """Only the CSRF token: the link's token is in the URL."""

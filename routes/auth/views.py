@@ -19,20 +19,28 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from routes.auth.forms import (
     ChangePasswordForm,
+    ConfirmEmailForm,
     LoginForm,
     RegisterForm,
+    ResendConfirmationForm,
     ResetPasswordForm,
     ResetRequestForm,
 )
 from routes.auth.next_url import safe_next_path
 from routes.fields import add_error, required
+from services.accounts import signed_links
 from services.accounts import users as accounts
-from services.accounts.reset_tokens import InvalidResetToken, user_for_reset_token
+from services.accounts.signed_links import InvalidLink
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 LOGIN_FAILED = "Invalid email or password."
+LOGIN_UNCONFIRMED = (
+    "Confirm your email address first: follow the link in the mail we sent when you signed up. "
+    "No mail? Send a new link below."
+)
+CHECK_MAIL = "Check your mail: we have sent a message to the address you gave."
 RESET_REQUESTED = (
     "If an account exists for that address, we have sent it a link to reset the password. "
     "Check your inbox."
@@ -43,6 +51,14 @@ def default_page() -> str:
     return url_for("site.index")
 
 
+def account_links() -> accounts.AccountLinks:
+    return accounts.AccountLinks(
+        confirm_url_for=lambda token: url_for("auth.confirm_email", token=token, _external=True),
+        login_url=url_for("auth.login", _external=True),
+        reset_url=url_for("auth.reset_request", _external=True),
+    )
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
@@ -50,21 +66,56 @@ def register() -> ResponseReturnValue:
         return redirect(default_page())
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.register_user(
-                required(form.name.data), required(form.email.data), required(form.password.data)
-            )
-        except accounts.EmailTaken:
-            add_error(
-                form.email,
-                "An account with this email already exists. Log in or reset your password.",
-            )
-        else:
-            login_url = url_for("auth.login", _external=True)
-            accounts.send_welcome_email(user.email, user.name, login_url)
-            flash("Your account is ready. Log in to start.", "success")
-            return redirect(url_for("auth.login"))
+        # One answer whether or not the address has an account: the mail tells its owner.
+        accounts.sign_up(
+            required(form.name.data),
+            required(form.email.data),
+            required(form.password.data),
+            account_links(),
+        )
+        flash(CHECK_MAIL, "info")
+        return redirect(url_for("auth.check_mail"))
     return render_template("auth/register.html", form=form)
+
+
+@bp.get("/check-mail")
+def check_mail() -> ResponseReturnValue:
+    return render_template("auth/check_mail.html", form=ResendConfirmationForm())
+
+
+@bp.post("/confirm/resend")
+def resend_confirmation() -> ResponseReturnValue:
+    """A new confirmation link; the same answer as a sign-up, whatever the address."""
+    form = ResendConfirmationForm()
+    if not form.validate_on_submit():
+        return render_template("auth/check_mail.html", form=form), 400
+    accounts.resend_confirmation(required(form.email.data), account_links())
+    flash(CHECK_MAIL, "info")
+    return redirect(url_for("auth.check_mail"))
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str) -> ResponseReturnValue:
+    """GET shows a button, POST confirms: following a link must not change anything (mail
+    scanners open links to check them, and would use the single-use link up)."""
+    try:
+        signed_links.user_for_token(signed_links.EMAIL_CONFIRMATION, token)
+    except InvalidLink as error:
+        return render_template("auth/confirm_email.html", form=None, token_error=str(error)), 400
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.confirm_email(token)
+        except InvalidLink as error:  # used between the check above and now
+            return render_template(
+                "auth/confirm_email.html", form=None, token_error=str(error)
+            ), 400
+        if current_user.is_authenticated:
+            logout_user()
+        login_user(user)
+        flash(f"Your address is confirmed. Welcome, {user.name}.", "success")
+        return redirect(url_for("dashboard.week"))
+    return render_template("auth/confirm_email.html", form=form, token=token, token_error=None)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -74,6 +125,7 @@ def login() -> ResponseReturnValue:
         return redirect(next_path or default_page())
     form = LoginForm()
     error = None
+    resend_form = None
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(required(form.email.data), required(form.password.data))
@@ -81,11 +133,16 @@ def login() -> ResponseReturnValue:
             error = LOGIN_FAILED
         except accounts.InactiveAccount:
             error = "This account is switched off. Ask an administrator to turn it back on."
+        except accounts.UnconfirmedEmail:
+            error = LOGIN_UNCONFIRMED
+            resend_form = ResendConfirmationForm(formdata=None, email=form.email.data)
         else:
             login_user(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(next_path or default_page())
-    return render_template("auth/login.html", form=form, error=error, next_path=next_path)
+    return render_template(
+        "auth/login.html", form=form, error=error, resend_form=resend_form, next_path=next_path
+    )
 
 
 @bp.post("/logout")
@@ -134,14 +191,14 @@ def reset_request() -> ResponseReturnValue:
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> ResponseReturnValue:
     try:
-        user_for_reset_token(token)
-    except InvalidResetToken as error:
+        signed_links.user_for_token(signed_links.PASSWORD_RESET, token)
+    except InvalidLink as error:
         return render_template("auth/reset_password.html", form=None, token_error=str(error)), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
             accounts.reset_password(token, required(form.password.data))
-        except InvalidResetToken as error:  # used up between the check above and now
+        except InvalidLink as error:  # used up between the check above and now
             return render_template(
                 "auth/reset_password.html", form=None, token_error=str(error)
             ), 400

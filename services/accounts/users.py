@@ -1,4 +1,5 @@
-"""Accounts: loading the logged-in user, registration, login, password change and reset.
+"""Accounts: loading the logged-in user, sign-up with a confirmed address, login, password change
+and reset.
 
 Emails are stored normalized (stripped, lower-case), so the unique constraint on ``users.email``
 also refuses the same address in another case. Changing or resetting a password replaces the
@@ -9,14 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import User
-from services.accounts import reset_tokens
+from models.columns import utcnow
+from services.accounts import signed_links
 from services.accounts.passwords import hash_password, verify_password
 from services.platform import mail
 
@@ -40,6 +43,10 @@ class InvalidCredentials(Exception):
 
 class InactiveAccount(Exception):
     """The password is right but the account is switched off."""
+
+
+class UnconfirmedEmail(Exception):
+    """The password is right but the address was never confirmed (the link in the sign-up mail)."""
 
 
 class WrongPassword(Exception):
@@ -66,13 +73,32 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def register_user(name: str, email: str, password: str) -> User:
+@dataclass(frozen=True)
+class AccountLinks:
+    """The absolute links account mails carry; the interface builds them (it knows the host)."""
+
+    confirm_url_for: Callable[[str], str]  # token -> link to confirm the address
+    login_url: str
+    reset_url: str  # the page that asks for a reset link
+
+
+def create_account(name: str, email: str, password: str, *, confirmed: bool) -> User:
     """Create and commit an account, or raise EmailTaken (also when a concurrent request wins
-    the race and the database's unique constraint is what notices)."""
+    the race and the database's unique constraint is what notices). ``confirmed``: the address
+    is known to belong to this person (the CLI); otherwise the account waits for the link."""
+    return _insert_account(name, email, hash_password(password), confirmed=confirmed)
+
+
+def _insert_account(name: str, email: str, password_hash: str, *, confirmed: bool) -> User:
     email = normalize_email(email)
     if find_user_by_email(email) is not None:
         raise EmailTaken(email)
-    user = User(name=name.strip(), email=email, password_hash=hash_password(password))
+    user = User(
+        name=name.strip(),
+        email=email,
+        password_hash=password_hash,
+        email_confirmed_at=utcnow() if confirmed else None,
+    )
     db.session.add(user)
     try:
         db.session.commit()
@@ -82,14 +108,67 @@ def register_user(name: str, email: str, password: str) -> User:
     return user
 
 
+def sign_up(name: str, email: str, password: str, links: AccountLinks) -> None:
+    """Sign-up that never tells whether an address has an account: the caller answers "check
+    your mail" in every case, and this does the same work (one password hash, one mail) either
+    way. A new address gets an unconfirmed account and a confirmation link; a known one gets a
+    mail telling its owner someone tried, and nothing about the account changes."""
+    password_hash = hash_password(password)  # hashed before the lookup: same cost both ways
+    try:
+        user = _insert_account(name, email, password_hash, confirmed=False)
+    except EmailTaken:
+        _mail_sign_up_attempt(normalize_email(email), links)
+        return
+    send_confirmation(user, links)
+
+
+def send_confirmation(user: User, links: AccountLinks) -> None:
+    token = signed_links.make_token(signed_links.EMAIL_CONFIRMATION, user)
+    body = render_template(
+        "mail/confirm_email.txt",
+        name=user.name,
+        confirm_url=links.confirm_url_for(token),
+        max_age_hours=max(1, signed_links.EMAIL_CONFIRMATION.max_age() // 3600),
+    )
+    mail.send_email(user.email, "Confirm your Timesheet account", body)
+
+
+def _mail_sign_up_attempt(email: str, links: AccountLinks) -> None:
+    body = render_template(
+        "mail/sign_up_attempt.txt", login_url=links.login_url, reset_url=links.reset_url
+    )
+    mail.send_email(email, "Someone tried to sign up with your address", body)
+
+
+def resend_confirmation(email: str, links: AccountLinks) -> None:
+    """Mail a new confirmation link when an active, unconfirmed account has this address;
+    otherwise do nothing. The caller answers the same in every case (like a reset request)."""
+    user = find_user_by_email(email)
+    if user is None or not user.active or user.is_email_confirmed:
+        return
+    send_confirmation(user, links)
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address of the token's account confirmed; commits. Raises InvalidLink (a second
+    use says "already confirmed": confirming changes what the token was bound to)."""
+    user = signed_links.user_for_token(signed_links.EMAIL_CONFIRMATION, token)
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return user
+
+
 def authenticate(email: str, password: str) -> User:
-    """The user these credentials belong to, or InvalidCredentials / InactiveAccount."""
+    """The user these credentials belong to, or InvalidCredentials / InactiveAccount /
+    UnconfirmedEmail (the last two only after the right password: they tell the account exists)."""
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
         raise InvalidCredentials
     assert user is not None
     if not user.active:
         raise InactiveAccount
+    if not user.is_email_confirmed:
+        raise UnconfirmedEmail
     return user
 
 
@@ -107,15 +186,13 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password with a reset token; raises reset_tokens.InvalidResetToken."""
-    user = reset_tokens.user_for_reset_token(token)
+    """Set a new password with a reset token; raises signed_links.InvalidLink. The link came by
+    mail, so following it proves the address is this person's: it also confirms it."""
+    user = signed_links.user_for_token(signed_links.PASSWORD_RESET, token)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
     set_password(user, new_password)
     return user
-
-
-def send_welcome_email(email: str, name: str, login_url: str) -> bool:
-    body = render_template("mail/welcome.txt", name=name, login_url=login_url)
-    return mail.send_email(email, "Welcome to Timesheet", body)
 
 
 def request_password_reset(email: str, reset_url_for: Callable[[str], str]) -> None:
@@ -124,15 +201,11 @@ def request_password_reset(email: str, reset_url_for: Callable[[str], str]) -> N
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    token = reset_tokens.make_reset_token(user)
+    token = signed_links.make_token(signed_links.PASSWORD_RESET, user)
     body = render_template(
         "mail/password_reset.txt",
         name=user.name,
         reset_url=reset_url_for(token),
-        max_age_minutes=_max_age_minutes(),
+        max_age_minutes=max(1, signed_links.PASSWORD_RESET.max_age() // 60),
     )
     mail.send_email(user.email, "Reset your Timesheet password", body)
-
-
-def _max_age_minutes() -> int:
-    return max(1, int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 60)

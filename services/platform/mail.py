@@ -5,7 +5,8 @@ Three steps, each replaceable on its own:
 - ``build_message`` turns plain values into an ``EmailMessage``;
 - ``deliver`` hands it over: written to the log when ``MAIL_SERVER`` is unset (development), else
   sent by SMTP (STARTTLS when ``MAIL_USE_TLS``, login when ``MAIL_USERNAME``); errors propagate,
-  so a caller that can retry (a worker task) sees them;
+  so a caller that can retry (a worker task) sees them. With ``MAIL_OUTBOX`` on (development) a
+  delivered mail is also written to the outbox (``services/platform/outbox.py``);
 - ``send_email`` is the ONE function the rest of the app calls for every mail. It takes strings
   only (never ORM objects), so the worker task it queues needs nothing from the request.
 """
@@ -17,11 +18,11 @@ import random
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
-from services.platform import queue
+from services.platform import outbox, queue
 
 DELIVER_TASK = "mail.deliver"
 
@@ -36,6 +37,7 @@ def build_message(to: str, subject: str, body: str, sender: str | None = None) -
     message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain="timesheet.local")
     message.set_content(body)
     return message
@@ -45,7 +47,23 @@ def deliver(message: EmailMessage) -> None:
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         _log_message(message)
-        return
+    else:
+        _send_by_smtp(message)
+    if outbox.is_enabled():
+        _write_to_outbox(message)
+
+
+def _write_to_outbox(message: EmailMessage) -> None:
+    """After the hand-over, and never raising: a development convenience that fails must not
+    make a worker retry (and send again) a mail that already went out."""
+    try:
+        outbox.write(message)
+    except OSError:
+        mail_logger().exception("Could not write mail to %s to the outbox", message["To"])
+
+
+def _send_by_smtp(message: EmailMessage) -> None:
+    config = current_app.config
     with smtplib.SMTP(
         config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT"]
     ) as smtp:

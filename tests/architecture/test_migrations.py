@@ -280,3 +280,28 @@ def test_a_failing_migration_leaves_sqlite_foreign_keys_on(tmp_path: Path) -> No
             assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
     finally:
         dispose(app)
+
+
+def confirmation_of_the_existing_user(app: Flask) -> object:
+    """Upgrade a database that has a user made before sign-up confirmed addresses; return when
+    that user counts as confirmed (None: locked out until a password reset)."""
+    from models import User
+
+    upgrade_a_database_that_has_rows(app)
+    with app.app_context():
+        return db.session.get(User, 1).email_confirmed_at
+
+
+def test_existing_users_are_marked_confirmed(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    app = make_app(f"sqlite:///{tmp_path / 'rows.sqlite3'}", tmp_path / "instance")
+    assert confirmation_of_the_existing_user(app) == datetime(2026, 1, 5, 9, tzinfo=UTC)
+    dispose(app)
+
+
+@pytest.mark.postgres
+def test_existing_users_are_marked_confirmed_on_postgres(empty_pg_url: str, tmp_path) -> None:
+    app = make_app(empty_pg_url, tmp_path / "instance")
+    assert confirmation_of_the_existing_user(app) is not None
+    dispose(app)
