@@ -119,6 +119,8 @@ def server_env(folder: Path) -> dict[str, str]:
         FLASK_CELERY__result_backend=f"db+sqlite:///{folder / 'celery-results.sqlite3'}",
         # Exports are files in the instance folder: the worker writes, the server sends them.
         TIMESHEET_INSTANCE_PATH=str(folder / "instance"),
+        # The development outbox (off in testing by default): sign-up reads its link there.
+        FLASK_MAIL_OUTBOX="true",
         PYTHONUNBUFFERED="1",
     )
     return env

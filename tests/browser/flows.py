@@ -31,14 +31,32 @@ def flash(page: Page) -> Locator:
 
 
 def sign_up(page: Page, account: Account) -> None:
+    """Sign up and confirm the address with the mailed link: ends signed in, on the week."""
+    send_sign_up_form(page, account)
+    confirm_from_outbox(page, account)
+
+
+def send_sign_up_form(page: Page, account: Account) -> None:
     page.goto("/auth/register")
     page.fill("input[name=name]", account.name)
     page.fill("input[name=email]", account.email)
     page.fill("input[name=password]", account.password)
     page.fill("input[name=password_confirm]", account.password)
     page.get_by_role("button", name="Sign up").click()
-    expect(page).to_have_url(re.compile(r"/auth/login$"))
-    expect(flash(page)).to_contain_text("Your account is ready")
+    expect(page).to_have_url(re.compile(r"/auth/check-mail$"))
+    expect(flash(page)).to_contain_text("Check your mail")
+
+
+def confirm_from_outbox(page: Page, account: Account) -> None:
+    """Open the newest mail to this account in the development outbox (the browser server turns
+    it on), follow its confirmation link and confirm."""
+    page.goto("/dev/outbox")
+    mail = page.locator("article.mail", has_text=f"To {account.email}").first
+    expect(mail).to_contain_text("Confirm your Timesheet account")
+    mail.locator("a[href*='/auth/confirm/']").click()
+    page.get_by_role("button", name="Confirm my address").click()
+    expect(page).to_have_url(re.compile(r"/week$"))
+    expect(flash(page)).to_contain_text(f"Your address is confirmed. Welcome, {account.name}.")
 
 
 def log_in(page: Page, account: Account, password: str | None = None) -> None:

@@ -14,7 +14,6 @@ from tests.browser.flows import (
     add_task,
     create_project,
     flash,
-    log_in,
     log_time_on_task,
     new_account,
     sign_up,
@@ -31,7 +30,6 @@ def test_export_shows_progress_then_a_download_with_the_logged_entry(
 ) -> None:
     account = new_account("Edsger Browser")
     sign_up(page, account)
-    log_in(page, account)
     create_project(page, "Hermes")
     add_task(page, "Write report")
     day = log_time_on_task(page, "Write report", "2:15", "Exported from the browser")
