@@ -133,9 +133,12 @@ def seed(env: dict[str, str]) -> dict[str, str]:
         upgrade()
         for size in (50, 500):
             email = f"bench{size}@example.com"
-            user = User(email=email, name=f"Bench {size}", password_hash=hash_password(PASSWORD))
-            if hasattr(User, "email_confirmed_at"):
-                user.email_confirmed_at = datetime.now(UTC)  # type: ignore[attr-defined]
+            user = User(
+                email=email,
+                name=f"Bench {size}",
+                password_hash=hash_password(PASSWORD),
+                email_confirmed_at=datetime.now(UTC),  # an unconfirmed account cannot log in
+            )
             projects = [Project(owner=user, name=f"Project {p}") for p in range(4)]
             tasks = [Task(project=p, name=f"Task {t}") for p in projects for t in range(3)]
             db.session.add_all([user, *tasks])

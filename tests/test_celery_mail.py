@@ -70,6 +70,24 @@ def test_the_welcome_mail_is_queued_only_once_the_account_is_committed(
     assert seen == [("mail.deliver", "ada@example.com", "Welcome to Timesheet", 1)]
 
 
+def test_both_sign_up_answers_publish_their_mail_in_worker_mode(app: Flask, monkeypatch) -> None:
+    """The known-address path writes nothing (nothing to commit): its mail must still go out,
+    and the new-address one only after its account is committed."""
+    from tests.auth_support import register
+    from tests.conftest import make_user
+
+    sent: list[tuple] = []
+    monkeypatch.setattr(queue, "enqueue", lambda name, *args: sent.append((name, *args)) or "id")
+    app.config["MAIL_DELIVERY"] = "worker"
+    make_user(app, email="ada@example.com")
+    register(app.test_client(), email="ada@example.com")
+    register(app.test_client(), email="grace@example.com")
+    assert [(name, to, subject) for name, to, subject, _body in sent] == [
+        ("mail.deliver", "ada@example.com", "Someone tried to sign up with your address"),
+        ("mail.deliver", "grace@example.com", "Confirm your Timesheet account"),
+    ]
+
+
 def test_send_email_reports_a_broker_that_is_down_without_raising(app: Flask) -> None:
     app.extensions["celery"].conf.broker_url = "redis://127.0.0.1:1/0"
     app.config["MAIL_DELIVERY"] = "worker"
