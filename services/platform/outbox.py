@@ -63,7 +63,7 @@ def newest(limit: int = 50) -> list[OutboxMail]:
 def _read(path: Path) -> OutboxMail:
     message = message_from_bytes(path.read_bytes(), policy=policy.default)
     body = message.get_body(("plain",))
-    text = body.get_content() if body is not None else ""  # type: ignore[union-attr]
+    text = body.get_content() if body is not None else ""
     return OutboxMail(
         name=path.stem,
         to=str(message["To"] or ""),
