@@ -50,7 +50,7 @@ def test_backoff_doubles_and_is_capped() -> None:
     assert all(d <= 1200 for d in delays) and delays[-1] >= 960
 
 
-def test_the_welcome_mail_is_queued_only_once_the_account_is_committed(
+def test_the_confirmation_mail_is_queued_only_once_the_account_is_committed(
     app: Flask, monkeypatch
 ) -> None:
     """send_email publishes at once, so its callers commit first: at publish time a worker's
@@ -67,12 +67,12 @@ def test_the_welcome_mail_is_queued_only_once_the_account_is_committed(
     monkeypatch.setattr(queue, "enqueue", fake_enqueue)
     app.config["MAIL_DELIVERY"] = "worker"
     assert register(app.test_client()).status_code == 302
-    assert seen == [("mail.deliver", "ada@example.com", "Welcome to Timesheet", 1)]
+    assert seen == [("mail.deliver", "ada@example.com", "Confirm your Timesheet account", 1)]
 
 
 def test_both_sign_up_answers_publish_their_mail_in_worker_mode(app: Flask, monkeypatch) -> None:
-    """The known-address path writes nothing (nothing to commit): its mail must still go out,
-    and the new-address one only after its account is committed."""
+    """Each sign-up answer queues exactly one mail: the warning to the known address (nothing is
+    written for it), the confirmation link to the new one."""
     from tests.auth_support import register
     from tests.conftest import make_user
 
