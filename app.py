@@ -8,7 +8,6 @@ The ``flask`` command finds ``create_app`` here by itself (``app.py`` in the cur
 from __future__ import annotations
 
 import copy
-import logging
 import os
 from typing import Any
 
@@ -17,12 +16,14 @@ from flask import Flask
 import config
 from extensions import csrf, db, login_manager, migrate
 from wiring.celery import celery_init_app
+from wiring.logging import configure_logging
 from wiring.sqlite import configure_sqlite, lock_writing_requests
+from wiring.wsgi import apply_body_timeout, apply_proxy_fix
 
 INSTANCE_PATH_VAR = "TIMESHEET_INSTANCE_PATH"
 # The queue interface: modules holding @shared_task functions. The factory imports them, so
 # `import celery_worker` alone registers every task with the worker.
-TASK_MODULES = ("tasks.reports", "tasks.mail")
+TASK_MODULES = ("tasks.reports", "tasks.mail", "tasks.accounts", "tasks.platform")
 # Options the SQLAlchemy transport understands; it hands any other one to create_engine(),
 # which refuses Redis-only ones such as visibility_timeout.
 SQLA_TRANSPORT_OPTIONS = (
@@ -49,6 +50,9 @@ def create_app(
     register_celery(app)
     register_blueprints(app)
     register_commands(app)
+    # Outermost last: ProxyFix sees the request first and fixes scheme, host and address.
+    apply_body_timeout(app)
+    apply_proxy_fix(app)
     return app
 
 
@@ -64,12 +68,6 @@ def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) 
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     config.check_settings(app.config)
-
-
-def configure_logging(app: Flask) -> None:
-    app.logger.setLevel(app.config["LOG_LEVEL"])
-    if not logging.getLogger().handlers:
-        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def register_extensions(app: Flask) -> None:

@@ -10,13 +10,34 @@ cli = AppGroup("timesheet", help="Timesheet maintenance commands.")
 
 @cli.command("check-config")
 def check_config() -> None:
-    """Print the settings that decide where data goes (never secrets)."""
+    """Print the settings that decide where data and mail go (never secrets)."""
     from flask import current_app
+    from kombu.utils.url import maybe_sanitize_url
 
     from extensions import db
+    from services.platform import mail
 
+    config = current_app.config
+    celery = config["CELERY"]
     click.echo(f"database: {db.engine.url.render_as_string(hide_password=True)}")
     click.echo(f"instance folder: {current_app.instance_path}")
+    click.echo(f"broker: {maybe_sanitize_url(str(celery['broker_url']))}")
+    click.echo(f"result backend: {maybe_sanitize_url(str(celery['result_backend']))}")
+    if mail.backend() == "log":
+        redacted = "links redacted" if config.get("MAIL_LOG_REDACT_LINKS") else "links in full"
+        click.echo(f"mail: written to the log, not sent ({redacted})")
+    else:
+        tls = "STARTTLS" if config.get("MAIL_USE_TLS") else "no TLS"
+        login = f"login as {config['MAIL_USERNAME']}" if config.get("MAIL_USERNAME") else "no login"
+        click.echo(
+            f"mail: SMTP {config.get('MAIL_SERVER')}:{config.get('MAIL_PORT')} ({tls}, {login}), "
+            f"from {config.get('MAIL_DEFAULT_SENDER')}, delivered by the {config['MAIL_DELIVERY']}"
+        )
+    proxies = {
+        name: config[f"PROXY_FIX_{name}"] for name in ("X_FOR", "X_PROTO", "X_HOST", "X_PORT")
+    }
+    trusted = ", ".join(f"{name}={count}" for name, count in proxies.items() if count) or "none"
+    click.echo(f"trusted proxy headers: {trusted}")
 
 
 @cli.command("seed-demo")

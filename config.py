@@ -43,8 +43,12 @@ class BaseConfig:
     PROJECTS_PER_PAGE = 20
     TASKS_PER_PAGE = 20  # on a project's page
 
-    # Mail: with no MAIL_SERVER the message is written to the log (development).
+    # Mail: with no MAIL_SERVER the message is written to the log (development). Production
+    # refuses that unless MAIL_BACKEND = "log" says it is meant (check_settings), and then
+    # MAIL_LOG_REDACT_LINKS keeps the secret part of every link out of the log.
     MAIL_SERVER: str | None = None
+    MAIL_BACKEND: str | None = None  # None: SMTP when MAIL_SERVER is set, else the log
+    MAIL_LOG_REDACT_LINKS = False
     MAIL_PORT = 587
     MAIL_USE_TLS = True
     MAIL_USERNAME: str | None = None
@@ -97,6 +101,8 @@ class BaseConfig:
         # folder (filled in by the factory, like the zero-server broker).
         "beat_schedule": {
             "cleanup-expired-reports": {"task": "cleanup.expired", "schedule": 3600.0},
+            # A worker that takes this writes the time: /readyz reads it (see readiness.py).
+            "worker-heartbeat": {"task": "platform.heartbeat", "schedule": 30.0},
         },
     }
     # Finished or failed reports (rows and files) older than this are deleted by the clean-up.
@@ -109,6 +115,27 @@ class BaseConfig:
     REPORT_PROGRESS_EVERY_SECONDS = 1.0
 
     LOG_LEVEL = "INFO"
+    # "text" (one readable line per record) or "json" (one JSON object per line, for collectors).
+    LOG_FORMAT = "text"
+
+    # Behind reverse proxies: how many X-Forwarded-For/-Proto/-Host/-Port/-Prefix values to trust
+    # (werkzeug's ProxyFix). 0 (the default) trusts none: without a proxy, anyone could set them.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
+
+    # A request body that stops arriving for this many seconds is cut with a 408, so a client
+    # that sends less than its Content-Length cannot hold a server thread (see wiring/wsgi.py).
+    REQUEST_BODY_TIMEOUT = 10.0
+
+    # /readyz: every check answers within READINESS_TIMEOUT seconds; "migrations at head" is
+    # remembered for a while once true; a worker must have written its heartbeat recently.
+    READINESS_TIMEOUT = 2.0
+    READINESS_MIGRATIONS_CACHE_SECONDS = 60.0
+    WORKER_HEARTBEAT_MAX_AGE = 120.0
+
     # Production refuses insecure settings at start (see check_settings).
     ENFORCE_SECURE_SETTINGS = False
 
@@ -137,6 +164,8 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     ENFORCE_SECURE_SETTINGS = True
+    LOG_FORMAT = "json"
+    MAIL_LOG_REDACT_LINKS = True
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {
@@ -210,4 +239,13 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             "FLASK_TRUSTED_HOSTS is not set: production needs the host names it answers to, "
             "e.g. FLASK_TRUSTED_HOSTS='[\"timesheet.example.com\"]'."
+        )
+    backend = settings.get("MAIL_BACKEND")
+    if backend not in (None, "smtp", "log"):
+        raise ConfigError(f'FLASK_MAIL_BACKEND is {backend!r}: use "smtp" or "log".')
+    if not settings.get("MAIL_SERVER") and backend != "log":
+        # Without a mail server, password-reset mail would only reach the log: say so explicitly.
+        raise ConfigError(
+            "FLASK_MAIL_SERVER is not set: production needs a mail server, or "
+            "FLASK_MAIL_BACKEND=log to write mail to the log (links redacted) on purpose."
         )

@@ -11,5 +11,6 @@ from models.report import Report
 from models.task import Task
 from models.time_entry import TimeEntry
 from models.user import User
+from models.worker_heartbeat import WorkerHeartbeat
 
-__all__ = ["Project", "Report", "Task", "TimeEntry", "User"]
+__all__ = ["Project", "Report", "Task", "TimeEntry", "User", "WorkerHeartbeat"]

@@ -1,5 +1,6 @@
-"""App-wide concerns, in one visible module: the landing page, ``/healthz``, error pages, the
-template filters every page uses and the headers every response gets.
+"""App-wide concerns, in one visible module: the landing page, ``/healthz`` and ``/readyz``,
+error pages, the template filters every page uses, the headers every response gets, and the
+request id with its one log line per request.
 
 ``app.py:register_blueprints`` registers ``bp`` and calls ``init_app``; no feature blueprint adds
 app-wide hooks of its own.
@@ -7,12 +8,15 @@ app-wide hooks of its own.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from flask import (
     Blueprint,
     Flask,
     Response,
+    current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -22,10 +26,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from extensions import db
-from services.platform import health
+from services.platform import health, readiness, request_id
 from services.timesheet.dates import format_minutes, utc_to_local
 
 bp = Blueprint("site", __name__)
@@ -46,8 +51,24 @@ def healthz() -> ResponseReturnValue:
     return jsonify(body), 200 if database else 503
 
 
+@bp.get("/readyz")
+def readyz() -> ResponseReturnValue:
+    """Ready for traffic: database, migrations at head, broker, a live worker (each within 2 s).
+    ``/healthz`` says the process runs; this says it can do its work."""
+    checks = readiness.run_checks()
+    failed = sorted(name for name, result in checks.items() if result != readiness.OK)
+    body = {"status": "unavailable" if failed else "ready", "failed": failed, "checks": checks}
+    response = jsonify(body)
+    response.status_code = 503 if failed else 200
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the app-wide hooks: error handlers, template filters, response headers."""
+    app.before_request(start_request)
+    app.after_request(log_request)
+    app.register_error_handler(DBAPIError, database_error)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(HTTPException, http_error)
@@ -55,6 +76,39 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(hours_minutes, "hm")
     app.add_template_filter(local_time, "local_time")
     app.after_request(private_pages_are_not_stored)
+
+
+# --- Request id and the request log -------------------------------------------------------------
+
+
+def start_request() -> None:
+    """Take the caller's (or proxy's) X-Request-ID when it is sane, else make one."""
+    g.request_started = time.perf_counter()
+    request_id.set_current(request_id.accept_or_generate(request.headers.get(request_id.HEADER)))
+
+
+def log_request(response: Response) -> Response:
+    """One line per request, with its id (also sent back in X-Request-ID)."""
+    started = g.get("request_started")
+    duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+    current_id = request_id.current()
+    if current_id:
+        response.headers[request_id.HEADER] = current_id
+    current_app.logger.getChild("request").info(
+        "%s %s %s %s ms",
+        request.method,
+        request.path,
+        response.status_code,
+        duration_ms,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+            "remote_addr": request.remote_addr,
+        },
+    )
+    return response
 
 
 # --- Template filters ---------------------------------------------------------------------------
@@ -120,6 +174,33 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
         body, status = response
         return body, status, {"Allow": error.get_response().headers["Allow"]}
     return response
+
+
+DATABASE_DOWN = (
+    "The database cannot be reached right now. Nothing was saved; please try again in a minute."
+)
+
+
+def database_error(error: DBAPIError) -> ResponseReturnValue:
+    """The database is down, restarting or dropped the connection: a 503 that says so, not a
+    500; any other database error stays a 500. pool_pre_ping replaces the dead connections, so
+    the first request after the outage works again."""
+    if not health.is_outage(error):
+        raise error  # a bug: logged by Flask and answered by internal_error, as before
+    return database_unavailable(error)
+
+
+def database_unavailable(error: DBAPIError) -> ResponseReturnValue:
+    current_app.logger.warning("database unavailable: %s", str(error.orig or error)[:200])
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.invalidate()
+    # The layout shows the signed-in user, which would need the database again: from here on,
+    # this request is anonymous.
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+    body, status = error_response(503, "Service Unavailable", DATABASE_DOWN)  # type: ignore[misc]
+    return body, status, {"Retry-After": "30"}
 
 
 def internal_error(error: InternalServerError) -> ResponseReturnValue:

@@ -6,14 +6,20 @@ database connections a forked worker process inherits dropped.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import worker_process_init
+from celery.signals import after_setup_logger, worker_process_init, worker_ready
 from flask import Flask
 
 from config import ConfigError
 from extensions import db
+from services.platform import request_id
+from services.platform.heartbeat import record_heartbeat
+from wiring.logging import format_handlers
+
+log = logging.getLogger("timesheet.worker")
 
 
 def known_celery_settings() -> frozenset[str]:
@@ -59,6 +65,12 @@ def celery_init_app(app: Flask) -> Celery[Any]:
             # The context's teardown removes the session (rollback + return the connection), so
             # a task that fails mid-transaction leaves nothing behind for the next task.
             with app.app_context():
+                # The id of the request that queued this task (a header set by queue.enqueue),
+                # so its log lines can be found next to the request's.
+                queued_by = getattr(self.request, request_id.TASK_HEADER, None)
+                request_id.set_current(request_id.accept_or_generate(queued_by))
+                if not self.request.called_directly:
+                    log.info("task %s[%s] started", self.name, self.request.id)
                 return self.run(*args, **kwargs)
 
     celery_app = Celery(app.import_name, task_cls=FlaskTask)
@@ -82,3 +94,27 @@ def dispose_engines_after_fork(**_kwargs: Any) -> None:
     with flask_app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
+
+
+@worker_ready.connect(weak=False, dispatch_uid="timesheet.heartbeat_on_start")
+def heartbeat_on_start(sender: Any = None, **_kwargs: Any) -> None:
+    """A worker that has just started is alive: /readyz need not wait for beat's first tick."""
+    flask_app = getattr(sender.app, "flask_app", None) if sender is not None else None
+    if flask_app is None:
+        return
+    with flask_app.app_context():
+        try:
+            record_heartbeat(sender.hostname)
+        except Exception:  # a database that is down must not stop the worker from starting
+            log.exception("could not record the worker heartbeat at start")
+
+
+@after_setup_logger.connect(weak=False, dispatch_uid="timesheet.worker_log_format")
+def worker_log_format(logger: logging.Logger, **_kwargs: Any) -> None:
+    """The worker's handlers (Celery sets them up) get the app's format: JSON in production, and
+    the request id on every line."""
+    from celery import current_app as current_celery
+
+    flask_app = getattr(current_celery, "flask_app", None)
+    if flask_app is not None:
+        format_handlers(logger, flask_app.config["LOG_FORMAT"])

@@ -21,11 +21,14 @@ from models import User
 from models.columns import utcnow
 from services.accounts import signed_links
 from services.accounts.passwords import hash_password, verify_password
-from services.platform import mail
+from services.platform import mail, queue
 
 NAME_MAX_LENGTH = 100  # users.name
 EMAIL_MAX_LENGTH = 254  # users.email, and the limit of a forward path in SMTP
 PASSWORD_MAX_LENGTH = 128  # hashing megabytes of "password" is a cheap denial of service
+RESET_TASK = "accounts.password_reset"
+# Stands for the token in the link the web app builds; the worker puts the real one in.
+RESET_TOKEN_PLACEHOLDER = "RESET-TOKEN"  # noqa: S105  (a placeholder, not a secret)
 
 
 # What secrets.token_urlsafe makes (models.user.new_session_token): anything else is not a token,
@@ -196,16 +199,32 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def request_password_reset(email: str, reset_url_for: Callable[[str], str]) -> None:
-    """Mail a reset link when an active account has this email; otherwise do nothing. The caller
-    answers the same in both cases. ``reset_url_for(token)`` builds the absolute link."""
+    """Ask for a reset mail. The caller answers the same whether or not the email is known, and
+    this does the same work in both cases too: with worker delivery (production) it queues one
+    ``accounts.password_reset`` task, and the worker looks the address up. Looking it up here
+    would take measurably longer for a known address (token, template, a second task), which
+    tells an attacker which addresses have accounts. ``reset_url_for(token)`` builds the link."""
+    link_template = reset_url_for(RESET_TOKEN_PLACEHOLDER)
+    if current_app.config.get("MAIL_DELIVERY", "worker") == "worker":
+        try:
+            queue.enqueue(RESET_TASK, email, link_template)
+        except queue.QueueUnavailable:
+            current_app.logger.error("Could not queue a password reset (broker down)")
+    else:
+        mail_password_reset(email, link_template)
+
+
+def mail_password_reset(email: str, link_template: str) -> bool:
+    """Mail a reset link when an active account has this email; otherwise do nothing. The link is
+    ``link_template`` with the token in place of RESET_TOKEN_PLACEHOLDER."""
     user = find_user_by_email(email)
     if user is None or not user.active:
-        return
+        return False
     token = signed_links.make_token(signed_links.PASSWORD_RESET, user)
     body = render_template(
         "mail/password_reset.txt",
         name=user.name,
-        reset_url=reset_url_for(token),
+        reset_url=link_template.replace(RESET_TOKEN_PLACEHOLDER, token),
         max_age_minutes=max(1, signed_links.PASSWORD_RESET.max_age() // 60),
     )
-    mail.send_email(user.email, "Reset your Timesheet password", body)
+    return mail.send_email(user.email, "Reset your Timesheet password", body)

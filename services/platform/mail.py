@@ -3,10 +3,12 @@
 Three steps, each replaceable on its own:
 
 - ``build_message`` turns plain values into an ``EmailMessage``;
-- ``deliver`` hands it over: written to the log when ``MAIL_SERVER`` is unset (development), else
-  sent by SMTP (STARTTLS when ``MAIL_USE_TLS``, login when ``MAIL_USERNAME``); errors propagate,
-  so a caller that can retry (a worker task) sees them. With ``MAIL_OUTBOX`` on (development) a
-  delivered mail is also written to the outbox (``services/platform/outbox.py``);
+- ``deliver`` hands it over: written to the log when ``MAIL_BACKEND`` is "log", or is unset with
+  no ``MAIL_SERVER`` (development; production refuses that unless "log" is chosen, and then
+  ``MAIL_LOG_REDACT_LINKS`` hides the secret part of every link), else sent by SMTP (STARTTLS
+  when ``MAIL_USE_TLS``, login when ``MAIL_USERNAME``); errors propagate, so a caller that can
+  retry (a worker task) sees them. With ``MAIL_OUTBOX`` on (development) a delivered mail is
+  also written to the outbox (``services/platform/outbox.py``);
 - ``send_email`` is the ONE function the rest of the app calls for every mail. It takes strings
   only (never ORM objects), so the worker task it queues needs nothing from the request.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -25,6 +28,10 @@ from flask import current_app
 from services.platform import outbox, queue
 
 DELIVER_TASK = "mail.deliver"
+LINK = re.compile(r"https?://[^\s<>\"']+")
+# A path segment or query that long is a token (a reset link's signature), not a page name.
+SECRET_PART = re.compile(r"[^/?#]{16,}")
+REDACTED = "[redacted]"
 
 
 def mail_logger() -> logging.Logger:
@@ -43,9 +50,31 @@ def build_message(to: str, subject: str, body: str, sender: str | None = None) -
     return message
 
 
-def deliver(message: EmailMessage) -> None:
+def backend() -> str:
+    """ "log" or "smtp": MAIL_BACKEND when set, else SMTP exactly when MAIL_SERVER is set."""
     config = current_app.config
-    if not config.get("MAIL_SERVER"):
+    return config.get("MAIL_BACKEND") or ("smtp" if config.get("MAIL_SERVER") else "log")
+
+
+def redact_links(text: str) -> str:
+    """Every link with its long parts (tokens) and its query replaced: the log shows that a link
+    went out and to which page, never a link that works."""
+
+    def redact(match: re.Match[str]) -> str:
+        link = match.group(0)
+        origin_end = link.find("/", link.find("//") + 2)
+        if origin_end == -1:
+            return link
+        origin, rest = link[:origin_end], link[origin_end:]
+        path, _, query = rest.partition("?")
+        path = SECRET_PART.sub(REDACTED, path)
+        return origin + path + (f"?{REDACTED}" if query else "")
+
+    return LINK.sub(redact, text)
+
+
+def deliver(message: EmailMessage) -> None:
+    if backend() == "log":
         _log_message(message)
     else:
         _send_by_smtp(message)
@@ -78,8 +107,10 @@ def _send_by_smtp(message: EmailMessage) -> None:
 def _log_message(message: EmailMessage) -> None:
     # The decoded body, not message.as_string(): quoted-printable would break long links in two.
     body = message.get_content()
+    if current_app.config.get("MAIL_LOG_REDACT_LINKS"):
+        body = redact_links(body)
     mail_logger().info(
-        "Mail not sent (MAIL_SERVER is not set); here it is:\nFrom: %s\nTo: %s\nSubject: %s\n\n%s",
+        "Mail not sent (mail goes to the log); here it is:\nFrom: %s\nTo: %s\nSubject: %s\n\n%s",
         message["From"],
         message["To"],
         message["Subject"],

@@ -17,6 +17,8 @@ from typing import Any
 from flask import current_app
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from services.platform import request_id
+
 log = logging.getLogger(__name__)
 
 
@@ -27,12 +29,14 @@ class QueueUnavailable(RuntimeError):
 def enqueue(task_name: str, *args: Any) -> str:
     """Publish now; return the task id. Raise QueueUnavailable when the broker is down.
 
-    Arguments must be ids and plain values (JSON): the task loads fresh rows itself.
+    Arguments must be ids and plain values (JSON): the task loads fresh rows itself. The current
+    request id travels as a message header, so the worker logs the task under the same id.
     """
     celery_app = current_app.extensions["celery"]
     task = celery_app.tasks[task_name]
+    headers = {request_id.TASK_HEADER: request_id.current() or request_id.new_request_id()}
     try:
-        result = task.apply_async(args=args, retry=True)
+        result = task.apply_async(args=args, retry=True, headers=headers)
     except (KombuOperationalError, OSError) as exc:
         log.error("could not queue %s: %s", task_name, exc)
         message = f"The task queue is unavailable ({exc.__class__.__name__})."

@@ -17,7 +17,11 @@ PG_URL = "postgresql://timesheet@127.0.0.1/timesheet"
 HOSTS = ["timesheet.example.com"]
 
 
+MAIL = "smtp.example.com"
+
+
 def production(tmp_path: Path, **overrides):
+    overrides.setdefault("MAIL_SERVER", MAIL)
     return create_app("production", instance_path=str(tmp_path), **overrides)
 
 
@@ -46,6 +50,29 @@ def test_production_refuses_to_start_without_a_database_url(tmp_path) -> None:
 def test_production_refuses_to_start_without_trusted_hosts(tmp_path) -> None:
     with pytest.raises(config.ConfigError, match="FLASK_TRUSTED_HOSTS"):
         production(tmp_path, SECRET_KEY=GOOD_KEY, SQLALCHEMY_DATABASE_URI=PG_URL)
+
+
+def test_production_refuses_to_start_without_a_mail_server(tmp_path) -> None:
+    with pytest.raises(config.ConfigError, match="FLASK_MAIL_SERVER is not set"):
+        production(
+            tmp_path,
+            SECRET_KEY=GOOD_KEY,
+            SQLALCHEMY_DATABASE_URI=PG_URL,
+            TRUSTED_HOSTS=HOSTS,
+            MAIL_SERVER=None,
+        )
+
+
+def test_production_logs_mail_only_when_asked_to_and_then_redacts_links(tmp_path) -> None:
+    app = production(
+        tmp_path,
+        SECRET_KEY=GOOD_KEY,
+        SQLALCHEMY_DATABASE_URI=PG_URL,
+        TRUSTED_HOSTS=HOSTS,
+        MAIL_SERVER=None,
+        MAIL_BACKEND="log",
+    )
+    assert app.config["MAIL_LOG_REDACT_LINKS"] is True
 
 
 def test_an_untrusted_host_gets_a_plain_400_not_a_500(tmp_path) -> None:
