@@ -15,6 +15,7 @@ from flask import Flask
 
 import config
 from extensions import csrf, db, login_manager, migrate
+from wiring import database
 from wiring.celery import celery_init_app
 from wiring.logging import configure_logging
 from wiring.sqlite import configure_sqlite, lock_writing_requests
@@ -84,6 +85,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     csrf.init_app(app)
+    database.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])

@@ -26,7 +26,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from extensions import db
@@ -194,8 +194,8 @@ def database_unavailable(error: DBAPIError) -> ResponseReturnValue:
     current_app.logger.warning("database unavailable: %s", str(error.orig or error)[:200])
     try:
         db.session.rollback()
-    except DBAPIError:
-        db.session.invalidate()
+    except SQLAlchemyError:
+        db.session().invalidate()
     # The layout shows the signed-in user, which would need the database again: from here on,
     # this request is anonymous.
     g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
@@ -204,12 +204,21 @@ def database_unavailable(error: DBAPIError) -> ResponseReturnValue:
 
 
 def internal_error(error: InternalServerError) -> ResponseReturnValue:
+    # An error whose root is a database outage (a failed flush leaves "transaction rolled back"
+    # errors behind it) is the outage's 503, not a 500.
+    outage = health.outage_behind(error.original_exception)
+    if outage is not None:
+        return database_unavailable(outage)
     # The page is rendered in the failed request's session. After a failed SQL statement
     # PostgreSQL refuses every further query in that transaction, and the layout may need one
     # (loading the signed-in user for the nav): without this rollback the error page itself
     # fails and the user gets a bare 500. (Unsaved rows are discarded either way: Flask-SQLAlchemy
     # removes the session, rolling back, when the app context ends; the next request is clean.)
-    db.session.rollback()
+    # A rollback on a connection the server dropped fails too: the connection is then discarded.
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session().invalidate()
     return error_response(
         500,
         "Internal Server Error",

@@ -22,6 +22,7 @@ class Answer:
     path: str
     status: int
     body: bytes
+    location: str | None = None
 
 
 @dataclass
@@ -69,7 +70,9 @@ class SignedInClient:
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";", 1)[0]
-        answer = Answer(time.monotonic(), method, path, response.status, data)
+        answer = Answer(
+            time.monotonic(), method, path, response.status, data, response.getheader("Location")
+        )
         self.answers.append(answer)
         return answer
 

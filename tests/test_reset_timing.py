@@ -21,7 +21,7 @@ from tests.worker_helpers import delete_prefixed_keys, redis_settings, redis_url
 
 pytestmark = pytest.mark.redis
 
-ROUNDS = 150
+ROUNDS = 200
 TOLERANCE = 0.20
 
 
@@ -61,6 +61,7 @@ def test_reset_request_time_does_not_tell_whether_the_email_is_known(
     known = statistics.median(timings["known@example.com"])
     unknown = statistics.median(timings["unknown@example.com"])
     ratio = known / unknown
+    print(f"reset timing: known {known * 1000:.2f} ms, unknown {unknown * 1000:.2f} ms")
     assert 1 - TOLERANCE <= ratio <= 1 + TOLERANCE, (
         f"median {known * 1000:.2f} ms for a known email, {unknown * 1000:.2f} ms for an "
         f"unknown one (ratio {ratio:.2f})"
