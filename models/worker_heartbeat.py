@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model
 from models.columns import UTCDateTime
 
 
-class WorkerHeartbeat(db.Model):
+class WorkerHeartbeat(Model):
     __tablename__ = "worker_heartbeats"
 
     # The worker's node name (celery@host), one row per worker, overwritten by each heartbeat.

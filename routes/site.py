@@ -199,7 +199,7 @@ def database_unavailable(error: DBAPIError) -> ResponseReturnValue:
     # The layout shows the signed-in user, which would need the database again: from here on,
     # this request is anonymous.
     g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
-    body, status = error_response(503, "Service Unavailable", DATABASE_DOWN)  # type: ignore[misc]
+    body, status = error_response(503, "Service Unavailable", DATABASE_DOWN)
     return body, status, {"Retry-After": "30"}
 
 

@@ -37,13 +37,16 @@ class TimedInput:
             raise RequestTimeout("The request body stopped arriving.") from None
 
     def read(self, *args: Any) -> bytes:
-        return self._call("read", *args)
+        data: bytes = self._call("read", *args)
+        return data
 
     def readline(self, *args: Any) -> bytes:
-        return self._call("readline", *args)
+        line: bytes = self._call("readline", *args)
+        return line
 
     def readlines(self, *args: Any) -> list[bytes]:
-        return self._call("readlines", *args)
+        lines: list[bytes] = self._call("readlines", *args)
+        return lines
 
     def __iter__(self) -> Any:
         return iter(self.readline, b"")
@@ -65,7 +68,8 @@ class BodyReadTimeout:
         if sock is not None and self.seconds > 0:
             sock.settimeout(self.seconds)
             environ["wsgi.input"] = TimedInput(environ["wsgi.input"])
-        return self.wsgi_app(environ, start_response)
+        answer: Iterable[bytes] = self.wsgi_app(environ, start_response)
+        return answer
 
 
 def apply_body_timeout(app: Flask) -> None:

@@ -3,7 +3,7 @@
 A new table with no rows to carry over: autogenerate's output, reviewed.
 
 Revision ID: 5e1f0a7c3d21
-Revises: b2d5098ea6a2
+Revises: 5e1f0c2a9d47
 Create Date: 2026-11-22 17:55:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5e1f0a7c3d21"
-down_revision = "b2d5098ea6a2"
+down_revision = "5e1f0c2a9d47"
 branch_labels = None
 depends_on = None
 

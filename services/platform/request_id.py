@@ -36,4 +36,5 @@ def set_current(request_id: str) -> None:
 def current() -> str | None:
     if not has_app_context():
         return None
-    return g.get("request_id")
+    value = g.get("request_id")
+    return value if isinstance(value, str) else None
