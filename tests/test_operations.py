@@ -190,7 +190,7 @@ def test_readyz_names_an_unreachable_broker_within_the_time_limit(
         record_heartbeat("celery@test")
     started = time.monotonic()
     status, body = readyz(app)
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 2 + 1.5  # READINESS_TIMEOUT, and a loaded machine
     assert (status, body["failed"]) == (503, ["broker"]), body
     dispose(app)
 
@@ -198,11 +198,12 @@ def test_readyz_names_an_unreachable_broker_within_the_time_limit(
 def test_readyz_answers_within_the_time_limit_when_a_check_hangs(app: Flask, monkeypatch) -> None:
     from services.platform import readiness
 
-    monkeypatch.setitem(readiness.CHECKS, "broker", lambda: time.sleep(5) or "ok")
+    monkeypatch.setitem(readiness.CHECKS, "broker", lambda: time.sleep(10) or "ok")
     app.config["READINESS_TIMEOUT"] = 0.5
     started = time.monotonic()
     status, body = readyz(app)
-    assert time.monotonic() - started < 1.5
+    # Far below the hanging check's 10 s (the margin is for a loaded machine).
+    assert time.monotonic() - started < 4
     assert status == 503
     assert body["checks"]["broker"] == "no answer within 0.5 s"
 
