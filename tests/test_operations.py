@@ -70,9 +70,9 @@ def test_logged_mail_never_shows_a_working_reset_link(sqlite_template, tmp_path,
     assert RESET_LINK.search(mail) is None or "redacted" in RESET_LINK.search(mail).group(0)
     with app.app_context():
         from models import User
-        from services.accounts.reset_tokens import make_reset_token
+        from services.accounts import signed_links
 
-        token = make_reset_token(db.session.get(User, 1))
+        token = signed_links.make_token(signed_links.PASSWORD_RESET, db.session.get(User, 1))
     assert token[:20] not in mail
     dispose(app)
 

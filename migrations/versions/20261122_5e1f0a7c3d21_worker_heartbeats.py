@@ -3,7 +3,7 @@
 A new table with no rows to carry over: autogenerate's output, reviewed.
 
 Revision ID: 5e1f0a7c3d21
-Revises: 5e1f0c2a9d47
+Revises: d41c7e2a9f10
 Create Date: 2026-11-22 17:55:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5e1f0a7c3d21"
-down_revision = "5e1f0c2a9d47"
+down_revision = "d41c7e2a9f10"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
