@@ -59,6 +59,7 @@ def test_outbox_page_does_not_exist_in_testing_or_production(app: Flask, tmp_pat
         SECRET_KEY=GOOD_KEY,
         SQLALCHEMY_DATABASE_URI="postgresql://timesheet@127.0.0.1/timesheet",
         TRUSTED_HOSTS=["localhost"],
+        MAIL_SERVER="smtp.example.com",
     )
     for built in (production, app):
         assert "dev" not in built.blueprints
@@ -74,6 +75,7 @@ def test_production_refuses_to_start_with_the_outbox_on(tmp_path) -> None:
             SECRET_KEY=GOOD_KEY,
             SQLALCHEMY_DATABASE_URI="postgresql://timesheet@127.0.0.1/timesheet",
             TRUSTED_HOSTS=["localhost"],
+            MAIL_SERVER="smtp.example.com",
             MAIL_OUTBOX=True,
         )
 
