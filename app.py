@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 import config
-from extensions import csrf, db, login_manager, migrate
+from extensions import api, csrf, db, login_manager, migrate
 from wiring import database
 from wiring.celery import celery_init_app
 from wiring.logging import configure_logging
@@ -63,6 +63,7 @@ def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) 
     app.config.from_object(config.config_class(name))
     # A deep copy per app: never share the class dict (or its nested dicts) between apps.
     app.config["CELERY"] = copy.deepcopy(app.config["CELERY"])
+    app.config["API_SPEC_OPTIONS"] = copy.deepcopy(app.config["API_SPEC_OPTIONS"])
     app.config.from_prefixed_env()
     app.config.update(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = config.normalize_database_url(
@@ -86,6 +87,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     database.init_app(app)
+    api.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
@@ -120,17 +122,27 @@ def register_celery(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """The HTTP interface: one blueprint per feature, and the app-wide hooks of ``routes/site.py``
-    (error pages, template filters, response headers)."""
+    """The HTTP interface: one blueprint per feature, the app-wide hooks of ``routes/site.py``
+    (error pages, template filters, response headers), and the JSON API (``routes/api/``)."""
     from routes import site
+    from routes.api.registry import register_api
     from routes.auth.views import bp as auth_bp
     from routes.dashboard.views import bp as dashboard_bp
     from routes.entries.views import bp as entries_bp
     from routes.projects.views import bp as projects_bp
     from routes.reports.views import bp as reports_bp
+    from routes.tokens.views import bp as tokens_bp
 
     site.init_app(app)
-    for blueprint in (site.bp, auth_bp, dashboard_bp, projects_bp, entries_bp, reports_bp):
+    for blueprint in (
+        site.bp,
+        auth_bp,
+        dashboard_bp,
+        projects_bp,
+        entries_bp,
+        reports_bp,
+        tokens_bp,
+    ):
         app.register_blueprint(blueprint)
     if app.config.get("MAIL_OUTBOX"):
         # Development only (production refuses MAIL_OUTBOX at start): elsewhere the page's
@@ -138,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
         from routes.dev.views import bp as dev_bp
 
         app.register_blueprint(dev_bp)
+    register_api(app)
 
 
 def register_commands(app: Flask) -> None:

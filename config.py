@@ -136,6 +136,24 @@ class BaseConfig:
     READINESS_MIGRATIONS_CACHE_SECONDS = 60.0
     WORKER_HEARTBEAT_MAX_AGE = 120.0
 
+
+    # The JSON API (flask-smorest): the document is generated from the code and served at
+    # /api/v1/openapi.json; no third-party docs UI (they load scripts from a CDN).
+    API_TITLE = "Timesheet API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS: dict[str, Any] = {
+        "info": {
+            "description": "Projects, tasks, time entries, the weekly summary and report "
+            "exports of one user, with a personal access token (see docs/api.md)."
+        },
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearerAuth": []}],
+    }
+    API_PAGE_SIZE = 20
+    API_MAX_PAGE_SIZE = 100
     # Production refuses insecure settings at start (see check_settings).
     ENFORCE_SECURE_SETTINGS = False
 

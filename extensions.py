@@ -7,10 +7,14 @@ app, and the app import the models ("cannot import name 'db' from partially init
 
 from __future__ import annotations
 
+import http
 from typing import TYPE_CHECKING, Any
 
+import marshmallow as ma
 from flask_login import LoginManager
 from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -55,3 +59,51 @@ class ForgivingLoginManager(LoginManager):
 
 login_manager = ForgivingLoginManager()
 csrf = CSRFProtect()
+
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem document: what every API error looks like (documentation only; the
+    bodies are built by ``routes/api/problems.py``)."""
+
+    type = ma.fields.String(required=True, metadata={"description": "A URI naming the problem"})
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
+    detail = ma.fields.String(required=True)
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "422 only: the messages of each invalid field"},
+    )
+
+
+class ProblemApi(Api):
+    """flask-smorest's ``Api`` whose errors are problem documents.
+
+    smorest registers an app-wide ``HTTPException`` handler of its own in ``init_app``; that
+    would turn the HTML error pages of the web app into JSON, so it is not registered here:
+    ``routes/site.py`` owns the app's error handlers and hands API requests to
+    ``routes/api/problems.py``. The documented error responses name ``application/problem+json``
+    (smorest would say ``application/json``), so a client and the fuzzer read the real type.
+    """
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        pass
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not 100 <= status < 200 and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "A problem (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
+
+
+api = ProblemApi()

@@ -6,6 +6,7 @@ of it. A new model module must be added here; ``tests/architecture/test_metadata
 it is.
 """
 
+from models.api_token import ApiToken
 from models.project import Project
 from models.report import Report
 from models.task import Task
@@ -13,4 +14,4 @@ from models.time_entry import TimeEntry
 from models.user import User
 from models.worker_heartbeat import WorkerHeartbeat
 
-__all__ = ["Project", "Report", "Task", "TimeEntry", "User", "WorkerHeartbeat"]
+__all__ = ["ApiToken", "Project", "Report", "Task", "TimeEntry", "User", "WorkerHeartbeat"]

@@ -14,6 +14,7 @@ from extensions import Model
 from models.columns import TimestampMixin, UTCDateTime
 
 if TYPE_CHECKING:
+    from models.api_token import ApiToken
     from models.project import Project
     from models.report import Report
     from models.time_entry import TimeEntry
@@ -46,6 +47,9 @@ class User(UserMixin, TimestampMixin, Model):
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
     reports: WriteOnlyMapped[Report] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    api_tokens: WriteOnlyMapped[ApiToken] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 

@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from extensions import db
+from routes.api import problems
 from services.platform import health, readiness, request_id
 from services.timesheet.dates import format_minutes, utc_to_local
 
@@ -154,6 +155,8 @@ def error_response(code: int, name: str, description: str) -> tuple[Response | s
 
 
 def csrf_error(error: CSRFError) -> ResponseReturnValue:
+    if problems.is_api_request():
+        return problems.problem(400, "The CSRF token is missing or invalid.")
     return error_response(
         400,
         "Bad Request",
@@ -168,6 +171,9 @@ def untrusted_host(error: SecurityError) -> ResponseReturnValue:
 
 
 def http_error(error: HTTPException) -> ResponseReturnValue:
+    # API clients get a problem document, never an HTML page or a redirect.
+    if problems.is_api_request():
+        return problems.from_http_exception(error)
     code = error.code or 500
     response = error_response(code, error.name, error.description or "")
     if code == 405 and error.get_response().headers.get("Allow"):
@@ -199,6 +205,8 @@ def database_unavailable(error: DBAPIError) -> ResponseReturnValue:
     # The layout shows the signed-in user, which would need the database again: from here on,
     # this request is anonymous.
     g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+    if problems.is_api_request():
+        return problems.problem(503, DATABASE_DOWN, headers={"Retry-After": "30"})
     body, status = error_response(503, "Service Unavailable", DATABASE_DOWN)
     return body, status, {"Retry-After": "30"}
 
@@ -219,6 +227,8 @@ def internal_error(error: InternalServerError) -> ResponseReturnValue:
         db.session.rollback()
     except SQLAlchemyError:
         db.session().invalidate()
+    if problems.is_api_request():
+        return problems.internal_error()
     return error_response(
         500,
         "Internal Server Error",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import contains_eager
 
-from models import Project, Report, Task, TimeEntry
+from models import ApiToken, Project, Report, Task, TimeEntry
 
 
 def project_scope(user_id: int) -> ColumnElement[bool]:
@@ -50,3 +50,8 @@ def entries_of(user_id: int) -> Select[TimeEntry]:
 
 def reports_of(user_id: int) -> Select[Report]:
     return select(Report).where(report_scope(user_id))
+
+
+def tokens_of(user_id: int) -> Select[ApiToken]:
+    """The personal access tokens this user may see and revoke (their own)."""
+    return select(ApiToken).where(ApiToken.user_id == user_id)

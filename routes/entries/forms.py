@@ -1,16 +1,16 @@
-"""The time entry form. They check the shape of the input (required, length,
-a real date or time); the rules that need the database (unique names, the task's owner, 24 h a
-day) live in the services, which the routes call after the form validated."""
+"""The time entry form. It checks the shape of the input (required, a real date or time, a
+duration it can read); every rule about the values (the years accepted, the note's length, the
+task's owner, 24 h a day) lives in services/timesheet/entries.py, which the JSON API calls too."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from models import Task
 from routes.fields import required, strip
-from services.timesheet.dates import BadDate, check_year, parse_duration
+from services.timesheet.dates import BadDate, parse_duration
 from services.timesheet.entries import NOTE_MAX_LENGTH, EntryInput
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]  # browsers send seconds when the input has a step
@@ -39,12 +39,6 @@ class EntryForm(FlaskForm):
     note = TextAreaField(
         "Note",
         filters=[strip],
-        validators=[
-            Length(
-                max=NOTE_MAX_LENGTH,
-                message=f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer.",
-            )
-        ],
         render_kw={"rows": 2, "maxlength": NOTE_MAX_LENGTH},
     )
 
@@ -56,14 +50,6 @@ class EntryForm(FlaskForm):
             name = task.name + (" (closed)" if task.closed else "")
             groups.setdefault(label, []).append((task.id, name))
         self.task_id.choices = groups
-
-    def validate_day(self, field: DateField) -> None:
-        if field.data is None:  # not a date at all: the field already says so
-            return
-        try:
-            check_year(field.data)
-        except BadDate as error:
-            raise ValidationError(str(error)) from None
 
     def validate_duration(self, field: StringField) -> None:
         try:

@@ -1,10 +1,11 @@
-"""The name form of projects and tasks. The length limit comes from the service (one place)."""
+"""The name form of projects and tasks. The rules of a name (required, its length, unique)
+live in services/projects/projects.py (``clean_name``), which the JSON API calls too; the form
+only carries the value and tells the browser the length limit."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length, ValidationError
 
 from routes.fields import strip
 from services.projects.projects import NAME_MAX_LENGTH
@@ -16,16 +17,5 @@ class NameForm(FlaskForm):
     name = StringField(
         "Name",
         filters=[strip],
-        validators=[
-            InputRequired(message="Enter a name."),
-            Length(
-                max=NAME_MAX_LENGTH,
-                message=f"Keep the name to {NAME_MAX_LENGTH} characters or fewer.",
-            ),
-        ],
         render_kw={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"},
     )
-
-    def validate_name(self, field: StringField) -> None:
-        if not (field.data or "").strip():
-            raise ValidationError("Enter a name.")

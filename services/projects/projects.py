@@ -17,6 +17,7 @@ from extensions import db
 from models import Project, Task
 from models.columns import name_key
 from services import access
+from services.platform.text import UNSTORABLE_MESSAGE, has_unstorable_characters
 
 NAME_MAX_LENGTH = 100
 TASK_NAMES_SHOWN = 4  # open task names per row of the projects list
@@ -37,6 +38,8 @@ def clean_name(name: str) -> str:
         raise InvalidName("Enter a name.")
     if len(cleaned) > NAME_MAX_LENGTH:
         raise InvalidName(f"Keep the name to {NAME_MAX_LENGTH} characters or fewer.")
+    if has_unstorable_characters(cleaned):
+        raise InvalidName(UNSTORABLE_MESSAGE)
     return cleaned
 
 
@@ -177,6 +180,21 @@ def rename_project(project: Project, name: str) -> Project:
         raise NameTaken(project_name_taken(name))
     project.name = name
     commit_or_name_taken(project_name_taken(name))
+    return project
+
+
+def update_project(
+    project: Project, *, name: str | None = None, archived: bool | None = None
+) -> Project:
+    """Rename and/or (un)archive in one commit: a refused name changes nothing."""
+    if name is not None:
+        name = clean_name(name)
+        if _name_taken(project.owner_id, name, project.id):
+            raise NameTaken(project_name_taken(name))
+        project.name = name
+    if archived is not None:
+        project.archived = archived
+    commit_or_name_taken(project_name_taken(project.name))
     return project
 
 

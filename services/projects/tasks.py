@@ -73,6 +73,19 @@ def rename_task(task: Task, name: str) -> Task:
     return task
 
 
+def update_task(task: Task, *, name: str | None = None, closed: bool | None = None) -> Task:
+    """Rename and/or close (reopen) in one commit: a refused name changes nothing."""
+    if name is not None:
+        name = clean_name(name)
+        if _name_taken(task.project_id, name, task.id):
+            raise NameTaken(task_name_taken(name))
+        task.name = name
+    if closed is not None:
+        task.closed = closed
+    commit_or_name_taken(task_name_taken(task.name))
+    return task
+
+
 def set_closed(task: Task, closed: bool) -> Task:
     task.closed = closed
     db.session.commit()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import CursorResult, DateTime, Result, func, or_, select, type_coerce, update
 
 from extensions import db
@@ -87,6 +88,12 @@ def user_reports(user_id: int, limit: int = 20) -> list[Report]:
         access.reports_of(user_id).order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+def list_reports(user_id: int, *, page: int, per_page: int) -> Pagination:
+    """One page of the user's reports, newest first (the id breaks ties)."""
+    stmt = access.reports_of(user_id).order_by(Report.created_at.desc(), Report.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
 
 
 def get_user_report(user_id: int, report_id: int) -> Report | None:

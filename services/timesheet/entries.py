@@ -25,9 +25,16 @@ from extensions import db
 from models import Task, TimeEntry, User
 from models.time_entry import MINUTES_PER_DAY
 from services import access
+from services.platform.text import UNSTORABLE_MESSAGE, has_unstorable_characters
 from services.platform.transactions import DatabaseBusy, begin_write
 from services.projects import tasks as task_service
-from services.timesheet.dates import BadDate, format_minutes, local_to_utc
+from services.timesheet.dates import (
+    BadDate,
+    check_year,
+    format_minutes,
+    local_to_utc,
+    utc_to_local,
+)
 
 NOTE_MAX_LENGTH = 500
 
@@ -51,6 +58,26 @@ class EntryInput:
     note: str = ""
 
 
+def input_at(
+    user: User, *, task_id: int, started_at: datetime, minutes: int, note: str = ""
+) -> EntryInput:
+    """An entry given as a moment with an offset (the API): its local day and wall-clock start
+    in the user's time zone. A moment outside the accepted years is an EntryError on
+    ``started_at``, before any arithmetic could overflow."""
+    try:
+        check_year(started_at.date())
+    except BadDate as error:
+        raise EntryError("started_at", str(error)) from None
+    local = utc_to_local(started_at, user.timezone)
+    return EntryInput(
+        task_id=task_id,
+        day=local.date(),
+        start=local.time().replace(tzinfo=None, microsecond=0),
+        minutes=minutes,
+        note=note,
+    )
+
+
 def get_entry_for(user_id: int, entry_id: int) -> TimeEntry | None:
     return db.session.scalar(
         access.entries_of(user_id)
@@ -59,12 +86,32 @@ def get_entry_for(user_id: int, entry_id: int) -> TimeEntry | None:
     )
 
 
-def list_entries(user_id: int, *, page: int, per_page: int) -> Pagination:
+def list_entries(
+    user_id: int,
+    *,
+    page: int,
+    per_page: int,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    project_id: int | None = None,
+    task_id: int | None = None,
+) -> Pagination:
+    """One page of the user's entries, newest first (the id breaks ties: a stable order)."""
     query = (
         access.entries_of(user_id)
         .options(joinedload(TimeEntry.task).joinedload(Task.project))
         .order_by(TimeEntry.spent_on.desc(), TimeEntry.started_at.desc(), TimeEntry.id.desc())
     )
+    if date_from is not None:
+        query = query.where(TimeEntry.spent_on >= date_from)
+    if date_to is not None:
+        query = query.where(TimeEntry.spent_on <= date_to)
+    if task_id is not None:
+        query = query.where(TimeEntry.task_id == task_id)
+    if project_id is not None:
+        query = query.where(
+            TimeEntry.task_id.in_(select(Task.id).where(Task.project_id == project_id))
+        )
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
@@ -112,11 +159,17 @@ def _apply(user: User, entry: TimeEntry, data: EntryInput, current_task_id: int 
 def _check_and_set(
     user: User, entry: TimeEntry, data: EntryInput, current_task_id: int | None
 ) -> None:
+    try:
+        check_year(data.day)
+    except BadDate as error:
+        raise EntryError("day", str(error)) from None
     task = _task_for(user.id, data.task_id, current_task_id)
     started_at, minutes, field = _start_and_minutes(user, data)
     note = (data.note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise EntryError("note", f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer.")
+    if has_unstorable_characters(note):
+        raise EntryError("note", UNSTORABLE_MESSAGE)
     already = minutes_on_day(user.id, data.day, except_id=entry.id)
     if already + minutes > MINUTES_PER_DAY:
         left = max(MINUTES_PER_DAY - already, 0)

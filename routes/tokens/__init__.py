@@ -1,0 +1,1 @@
+"""Personal access tokens page (blueprint ``tokens``)."""

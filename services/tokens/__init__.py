@@ -1,0 +1,1 @@
+"""Personal access tokens: the credentials of the JSON API."""
