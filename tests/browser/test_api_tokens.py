@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.flows import flash, log_in, new_account, sign_up
+from tests.browser.flows import flash, new_account, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -18,8 +18,7 @@ NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.inner
 
 def test_create_a_token_with_the_keyboard_then_use_it(page: Page, live_server) -> None:
     account = new_account()
-    sign_up(page, account)
-    log_in(page, account)
+    sign_up(page, account)  # ends signed in
     page.get_by_role("link", name="API tokens").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")
     expect(page.locator("text=No tokens yet")).to_be_visible()
