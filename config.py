@@ -136,7 +136,6 @@ class BaseConfig:
     READINESS_MIGRATIONS_CACHE_SECONDS = 60.0
     WORKER_HEARTBEAT_MAX_AGE = 120.0
 
-
     # The JSON API (flask-smorest): the document is generated from the code and served at
     # /api/v1/openapi.json; no third-party docs UI (they load scripts from a CDN).
     API_TITLE = "Timesheet API"

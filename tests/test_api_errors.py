@@ -101,3 +101,15 @@ def test_the_api_extension_adds_no_error_handler_of_its_own() -> None:
     bare.config.from_object(BaseConfig)
     ProblemApi().init_app(bare)
     assert bare.error_handler_spec.get(None, {}) == {}
+
+
+def test_a_database_outage_is_a_503_problem(tmp_path) -> None:
+    app = make_app("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2", tmp_path)
+    try:
+        response = app.test_client().get(
+            "/api/v1/projects", headers={"Authorization": "Bearer tsh_any-token-at-all"}
+        )
+        assert assert_problem(response, 503)["detail"]
+        assert response.headers["Retry-After"] == "30"
+    finally:
+        dispose(app)
