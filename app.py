@@ -15,8 +15,9 @@ from flask import Flask
 
 import config
 from extensions import csrf, db, login_manager, migrate
-from wiring import database
+from wiring import database, form_requests
 from wiring.celery import celery_init_app
+from wiring.converters import register_converters
 from wiring.logging import configure_logging
 from wiring.sqlite import configure_sqlite, lock_writing_requests
 from wiring.wsgi import apply_body_timeout, apply_proxy_fix
@@ -47,6 +48,7 @@ def create_app(
     load_config(app, config_name, overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     configure_logging(app)
+    register_converters(app)  # before any route is added
     register_extensions(app)
     register_celery(app)
     register_blueprints(app)
@@ -130,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from routes.reports.views import bp as reports_bp
 
     site.init_app(app)
+    form_requests.init_app(app)
     for blueprint in (site.bp, auth_bp, dashboard_bp, projects_bp, entries_bp, reports_bp):
         app.register_blueprint(blueprint)
     if app.config.get("MAIL_OUTBOX"):

@@ -35,6 +35,12 @@ class BaseConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
 
+    # The largest request body (bytes): every form here is a few kilobytes. A bigger one is a 413
+    # before it is read into memory.
+    MAX_CONTENT_LENGTH = 256 * 1024
+    # Werkzeug's limit for the non-file parts of a form (default 500 kB): the same bound.
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
+
     PASSWORD_HASH_METHOD = "scrypt"
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_RESET_MAX_AGE = 3600

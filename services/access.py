@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import contains_eager
 
 from models import Project, Report, Task, TimeEntry
+from models.columns import ID_MAX
 
 
 def project_scope(user_id: int) -> ColumnElement[bool]:
@@ -50,3 +51,9 @@ def entries_of(user_id: int) -> Select[TimeEntry]:
 
 def reports_of(user_id: int) -> Select[Report]:
     return select(Report).where(report_scope(user_id))
+
+
+def is_possible_id(value: object) -> bool:
+    """Could ``value`` be the id of a row? A number beyond the integer column (say from a forged
+    form) matches nothing, and on PostgreSQL even comparing with it fails: lookups check first."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= ID_MAX

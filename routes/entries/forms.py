@@ -9,8 +9,8 @@ from wtforms import DateField, SelectField, StringField, TextAreaField, TimeFiel
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from models import Task
-from routes.fields import required, strip
-from services.timesheet.dates import BadDate, check_year, parse_duration
+from routes.fields import printable_multiline, required, strip
+from services.timesheet.dates import DURATION_FORMS, BadDate, check_year, parse_duration
 from services.timesheet.entries import NOTE_MAX_LENGTH, EntryInput
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]  # browsers send seconds when the input has a step
@@ -32,7 +32,7 @@ class EntryForm(FlaskForm):
         "Duration",
         filters=[strip],
         validators=[Optional()],
-        description="1:30, 90 (minutes), 1h30 or 1.5h",
+        description=DURATION_FORMS,
         render_kw={"placeholder": "1:30", "autocomplete": "off", "inputmode": "text"},
     )
     end = TimeField("or end", format=TIME_FORMATS, validators=[Optional()])
@@ -43,7 +43,8 @@ class EntryForm(FlaskForm):
             Length(
                 max=NOTE_MAX_LENGTH,
                 message=f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer.",
-            )
+            ),
+            printable_multiline,
         ],
         render_kw={"rows": 2, "maxlength": NOTE_MAX_LENGTH},
     )

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from routes.fields import strip
+from routes.fields import printable, strip
 from services.projects.projects import NAME_MAX_LENGTH
 
 
@@ -22,6 +22,7 @@ class NameForm(FlaskForm):
                 max=NAME_MAX_LENGTH,
                 message=f"Keep the name to {NAME_MAX_LENGTH} characters or fewer.",
             ),
+            printable,
         ],
         render_kw={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"},
     )

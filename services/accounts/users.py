@@ -22,6 +22,7 @@ from models.columns import utcnow
 from services.accounts import signed_links
 from services.accounts.passwords import hash_password, verify_password
 from services.platform import mail, queue
+from services.platform.text import check_printable
 
 NAME_MAX_LENGTH = 100  # users.name
 EMAIL_MAX_LENGTH = 254  # users.email, and the limit of a forward path in SMTP
@@ -88,16 +89,19 @@ class AccountLinks:
 def create_account(name: str, email: str, password: str, *, confirmed: bool) -> User:
     """Create and commit an account, or raise EmailTaken (also when a concurrent request wins
     the race and the database's unique constraint is what notices). ``confirmed``: the address
-    is known to belong to this person (the CLI); otherwise the account waits for the link."""
+    is known to belong to this person (the CLI); otherwise the account waits for the link.
+    A name with control or invisible characters raises UnprintableText (the form refuses it
+    first)."""
     return _insert_account(name, email, hash_password(password), confirmed=confirmed)
 
 
 def _insert_account(name: str, email: str, password_hash: str, *, confirmed: bool) -> User:
+    name = check_printable(name.strip())
     email = normalize_email(email)
     if find_user_by_email(email) is not None:
         raise EmailTaken(email)
     user = User(
-        name=name.strip(),
+        name=name,
         email=email,
         password_hash=password_hash,
         email_confirmed_at=utcnow() if confirmed else None,

@@ -17,6 +17,7 @@ from extensions import db
 from models import Project, Task
 from models.columns import name_key
 from services import access
+from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
 
 NAME_MAX_LENGTH = 100
 TASK_NAMES_SHOWN = 4  # open task names per row of the projects list
@@ -31,8 +32,10 @@ class NameTaken(InvalidName):
 
 
 def clean_name(name: str) -> str:
-    """Trim and collapse inner whitespace; refuse empty and too-long names."""
+    """Trim and collapse inner whitespace; refuse empty, too long and unprintable names."""
     cleaned = " ".join((name or "").split())
+    if not is_printable(cleaned):
+        raise InvalidName(UNPRINTABLE_MESSAGE)
     if not cleaned:
         raise InvalidName("Enter a name.")
     if len(cleaned) > NAME_MAX_LENGTH:
@@ -41,6 +44,8 @@ def clean_name(name: str) -> str:
 
 
 def get_project_for(owner_id: int, project_id: int) -> Project | None:
+    if not access.is_possible_id(project_id):
+        return None
     return db.session.scalar(access.projects_of(owner_id).where(Project.id == project_id))
 
 

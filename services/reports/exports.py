@@ -91,6 +91,8 @@ def user_reports(user_id: int, limit: int = 20) -> list[Report]:
 
 def get_user_report(user_id: int, report_id: int) -> Report | None:
     """The report if it belongs to this user; None otherwise (callers answer 404, not 403)."""
+    if not access.is_possible_id(report_id):
+        return None
     return db.session.scalar(access.reports_of(user_id).where(Report.id == report_id))
 
 
