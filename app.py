@@ -75,7 +75,7 @@ def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) 
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table on db.metadata before anything reads it)
-    from services.accounts.users import load_user
+    from services.accounts.sessions import load_user
 
     db.init_app(app)
     migrate.init_app(

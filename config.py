@@ -34,6 +34,8 @@ class BaseConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    # A session's "last seen" is written at most this often (seconds), not on every request.
+    SESSION_TOUCH_SECONDS = 60
 
     # The largest request body (bytes): every form here is a few kilobytes. A bigger one is a 413
     # before it is read into memory.

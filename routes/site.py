@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(InternalServerError, internal_error)
     app.add_template_filter(hours_minutes, "hm")
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(local_moment, "local_moment")
     app.after_request(private_pages_are_not_stored)
 
 
@@ -122,6 +123,12 @@ def local_time(moment: datetime) -> str:
     """A stored UTC moment as the signed-in user's wall-clock time."""
     zone = getattr(current_user, "timezone", None)
     return f"{utc_to_local(moment, zone):%H:%M}"
+
+
+def local_moment(moment: datetime) -> str:
+    """A stored UTC moment as the user's local day and time: ``22 Nov 2026, 17:34``."""
+    zone = getattr(current_user, "timezone", None)
+    return f"{utc_to_local(moment, zone):%d %b %Y, %H:%M}"
 
 
 # --- Response headers ---------------------------------------------------------------------------
