@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 import config
-from extensions import csrf, db, login_manager, migrate
+from extensions import csrf, db, limiter, login_manager, migrate
 from wiring import database, form_requests
 from wiring.celery import celery_init_app
 from wiring.converters import register_converters
@@ -88,6 +88,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     database.init_app(app)
+    limiter.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])

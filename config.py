@@ -43,6 +43,23 @@ class BaseConfig:
     # Werkzeug's limit for the non-file parts of a form (default 500 kB): the same bound.
     MAX_FORM_MEMORY_SIZE = 256 * 1024
 
+    # Rate limits (Flask-Limiter). Storage: memory:// is one process only; production needs a
+    # shared store, e.g. FLASK_RATELIMIT_STORAGE_URI=redis://redis:6379/2 (check_settings).
+    # Every limit below can be changed from the environment, e.g. a load test that signs up 32
+    # users from one address: FLASK_RATELIMIT_SIGNUP="100 per minute".
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN_PER_ADDRESS = "30 per minute; 300 per hour"
+    RATELIMIT_LOGIN_PER_ACCOUNT = "10 per minute; 50 per hour"  # failed attempts only
+    RATELIMIT_SIGNUP = "10 per hour"
+    RATELIMIT_PASSWORD_RESET = "10 per hour"  # per address
+    RATELIMIT_PASSWORD_RESET_PER_ACCOUNT = "3 per hour"  # mails to one address
+    # For the JSON API: creating access tokens (per address) and writes (per signed-in user).
+    RATELIMIT_TOKEN_CREATE = "10 per hour"
+    RATELIMIT_API_WRITE = "120 per minute"
+
     PASSWORD_HASH_METHOD = "scrypt"
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_RESET_MAX_AGE = 3600
@@ -256,4 +273,12 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             "FLASK_MAIL_SERVER is not set: production needs a mail server, or "
             "FLASK_MAIL_BACKEND=log to write mail to the log (links redacted) on purpose."
+        )
+    storage = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if settings.get("RATELIMIT_ENABLED", True) and storage.startswith("memory://"):
+        # Each gunicorn process would count on its own: N processes allow N times the limit,
+        # and a restart forgets every count.
+        raise ConfigError(
+            "FLASK_RATELIMIT_STORAGE_URI is in-memory: production needs a storage that all "
+            "processes share, e.g. FLASK_RATELIMIT_STORAGE_URI=redis://localhost:6379/2."
         )

@@ -8,6 +8,7 @@ app-wide hooks of its own.
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime
 
@@ -24,12 +25,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from extensions import db
+from extensions import db, limiter
 from services.platform import health, readiness, request_id
 from services.timesheet.dates import format_minutes, utc_to_local
 
@@ -71,6 +73,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DBAPIError, database_error)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(SecurityError, untrusted_host)
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, internal_error)
     app.add_template_filter(hours_minutes, "hm")
@@ -208,6 +211,30 @@ def database_unavailable(error: DBAPIError) -> ResponseReturnValue:
     g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
     body, status = error_response(503, "Service Unavailable", DATABASE_DOWN)
     return body, status, {"Retry-After": "30"}
+def too_many_requests(error: RateLimitExceeded) -> ResponseReturnValue:
+    """A 429 that says when to come back: ``Retry-After`` in seconds, on the page or in a
+    problem+json body for JSON clients."""
+    current = limiter.current_limit
+    wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    detail = (
+        f"Too many attempts. Please wait {wait} second{'s' if wait != 1 else ''} "
+        "before trying again."
+    )
+    headers = {"Retry-After": str(wait)}
+    if wants_json():
+        body = {
+            "type": "about:blank",
+            "title": "Too Many Requests",
+            "status": 429,
+            "detail": detail,
+        }
+        response = jsonify(body)
+        response.mimetype = "application/problem+json"
+        return response, 429, headers
+    page = render_template(
+        "errors/error.html", code=429, name="Too Many Requests", description=detail
+    )
+    return page, 429, headers
 
 
 def internal_error(error: InternalServerError) -> ResponseReturnValue:

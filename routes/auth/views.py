@@ -28,6 +28,7 @@ from routes.auth.forms import (
 )
 from routes.auth.next_url import safe_next_path
 from routes.fields import add_error, required
+from routes.rate_limits import failed_login, limited
 from services.accounts import sessions, signed_links
 from services.accounts import users as accounts
 from services.accounts.signed_links import InvalidLink
@@ -60,6 +61,7 @@ def account_links() -> accounts.AccountLinks:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limited("RATELIMIT_SIGNUP")
 def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         flash("You already have an account and are logged in.", "info")
@@ -121,6 +123,8 @@ def confirm_email(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limited("RATELIMIT_LOGIN_PER_ADDRESS")
+@limited("RATELIMIT_LOGIN_PER_ACCOUNT", per="account", deduct_when=failed_login)
 def login() -> ResponseReturnValue:
     next_path = safe_next_path(request.args.get("next"))
     if current_user.is_authenticated:
@@ -216,6 +220,8 @@ def change_password() -> ResponseReturnValue:
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@limited("RATELIMIT_PASSWORD_RESET")
+@limited("RATELIMIT_PASSWORD_RESET_PER_ACCOUNT", per="account")
 def reset_request() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():
