@@ -15,7 +15,7 @@ from flask import Flask
 
 import config
 from extensions import csrf, db, limiter, login_manager, migrate
-from wiring import database, form_requests
+from wiring import database, form_requests, security_headers
 from wiring.celery import celery_init_app
 from wiring.converters import register_converters
 from wiring.logging import configure_logging
@@ -134,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
 
     site.init_app(app)
     form_requests.init_app(app)
+    security_headers.init_app(app)
     for blueprint in (site.bp, auth_bp, dashboard_bp, projects_bp, entries_bp, reports_bp):
         app.register_blueprint(blueprint)
     if app.config.get("MAIL_OUTBOX"):

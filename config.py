@@ -139,6 +139,10 @@ class BaseConfig:
     REPORT_PROGRESS_EVERY_ROWS = 5000
     REPORT_PROGRESS_EVERY_SECONDS = 1.0
 
+    # Strict-Transport-Security: production only (wiring/security_headers.py); over plain HTTP in
+    # development it would make the browser refuse http://localhost.
+    HSTS_HEADER: str | None = None
+
     LOG_LEVEL = "INFO"
     # "text" (one readable line per record) or "json" (one JSON object per line, for collectors).
     LOG_FORMAT = "text"
@@ -188,6 +192,7 @@ class ProductionConfig(BaseConfig):
     SQLALCHEMY_DATABASE_URI = None
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_HEADER = "max-age=31536000; includeSubDomains"
     ENFORCE_SECURE_SETTINGS = True
     LOG_FORMAT = "json"
     MAIL_LOG_REDACT_LINKS = True
