@@ -51,6 +51,10 @@ class BaseConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in this process's memory meanwhile (and log it) rather than answer 500 to
+    # every login; the shared counts resume when Redis is back.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_LOGIN_PER_ADDRESS = "30 per minute; 300 per hour"
     RATELIMIT_LOGIN_PER_ACCOUNT = "10 per minute; 50 per hour"  # failed attempts only
     RATELIMIT_SIGNUP = "10 per hour"

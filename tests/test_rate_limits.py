@@ -233,3 +233,29 @@ def test_in_memory_counts_start_from_zero_in_a_new_process(
     second = limited_app(sqlite_template, tmp_path / "two", **settings)
     make_user(second)
     assert log_in(from_address(second, "198.51.100.23")).status_code == 302
+
+
+def test_a_storage_that_is_down_does_not_break_login(
+    sqlite_template: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Redis stopped: logins still work (counted in memory meanwhile), never a 500."""
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    app = limited_app(
+        sqlite_template,
+        tmp_path,
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed_port}/0",
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        RATELIMIT_LOGIN_PER_ACCOUNT="3 per minute",
+    )
+    make_user(app)
+    client = from_address(app, "198.51.100.30")
+    assert log_in(client, password=WRONG).status_code == 200
+    assert log_in(client).status_code == 302
+    client.post("/auth/logout")
+    for _ in range(3):
+        log_in(client, password=WRONG)
+    assert log_in(client).status_code == 429  # the in-memory fallback still counts
