@@ -123,8 +123,9 @@ def register_celery(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """The HTTP interface: one blueprint per feature, and the app-wide hooks of ``routes/site.py``
-    (error pages, template filters, response headers)."""
+    """The HTTP interface: one blueprint per feature, the app-wide hooks of ``routes/site.py``
+    (error pages, template filters, caching headers), and two request guards from ``wiring/``:
+    form endpoints take form bodies only, every response gets the security headers."""
     from routes import site
     from routes.auth.views import bp as auth_bp
     from routes.dashboard.views import bp as dashboard_bp

@@ -55,7 +55,10 @@ class User(UserMixin, TimestampMixin, Model):
 
     # The key of the sign-in this request runs in (not a column): services/accounts/sessions.py
     # sets it when it starts or loads a session, and Flask-Login stores it through get_id().
-    session_key = None  # str | None; no annotation: it is not a mapped column
+    if TYPE_CHECKING:
+        session_key: str | None
+    else:
+        session_key = None  # no annotation at run time: SQLAlchemy would map it as a column
 
     def get_id(self) -> str:
         """What Flask-Login puts in the session and the remember cookie: the key of a

@@ -1,5 +1,9 @@
 """Sign-ins as rows: start one at login, check it on every request, end it at logout.
 
+A user only ever sees and ends their own sign-ins, reached through ``user.sessions`` (the
+relationship), never by an id filter: no team or role will see another person's sessions, so
+this is not a rule for ``services/access.py`` (which sits above this module anyway).
+
 Flask-Login keeps ``User.get_id()`` in the session cookie and in the remember cookie. That id is
 the random key of a ``UserSession`` row (only its SHA-256 is stored), and :func:`load_user`, the
 user loader, accepts a cookie only while its row exists. So logout, "log out everywhere else" and
@@ -15,9 +19,10 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from extensions import db
 from models import User, UserSession
@@ -58,9 +63,7 @@ def load_user(key: object) -> User | None:
     if not isinstance(key, str) or not SESSION_KEY_PATTERN.fullmatch(key):
         return None
     row = db.session.execute(
-        select(UserSession, User)
-        .join(User, UserSession.user_id == User.id)
-        .where(UserSession.key_hash == _hash(key))
+        select(UserSession, User).join(UserSession.user).where(UserSession.key_hash == _hash(key))
     ).first()
     if row is None:
         return None
@@ -93,11 +96,7 @@ def current_session_id(user: User) -> int | None:
 
 def list_sessions(user: User) -> list[UserSession]:
     """The user's sign-ins, the most recently used first."""
-    query = (
-        select(UserSession)
-        .where(UserSession.user_id == user.id)
-        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
-    )
+    query = user.sessions.select().order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
     return list(db.session.scalars(query))
 
 
@@ -112,8 +111,9 @@ def end_session_by_id(user: User, session_id: int) -> bool:
     """End one of the user's own sign-ins (from the sessions page); False if there is none."""
     if not 1 <= session_id <= ID_MAX:
         return False
-    result = db.session.execute(
-        delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user.id)
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(user.sessions.delete().where(UserSession.id == session_id)),
     )
     db.session.commit()
     return bool(result.rowcount)
@@ -122,10 +122,10 @@ def end_session_by_id(user: User, session_id: int) -> bool:
 def end_other_sessions(user: User, keep_key: str | None = None) -> int:
     """End every sign-in of ``user`` but the one with ``keep_key`` (None: all of them); does not
     commit (the caller commits with the change that made it necessary). Returns how many."""
-    query = delete(UserSession).where(UserSession.user_id == user.id)
+    query = user.sessions.delete()
     if keep_key:
         query = query.where(UserSession.key_hash != _hash(keep_key))
-    return int(db.session.execute(query).rowcount or 0)
+    return int(cast(CursorResult[Any], db.session.execute(query)).rowcount or 0)
 
 
 def log_out_everywhere_else(user: User) -> int:
