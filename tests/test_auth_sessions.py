@@ -184,3 +184,26 @@ def test_an_odd_user_agent_is_stored_cleaned_and_cut(any_app: Flask, user_agent:
     with any_app.app_context():
         stored = db.session.scalar(select(UserSession.user_agent))
     assert "\x00" not in stored and "\u202e" not in stored and len(stored) <= 255
+
+
+def test_noting_the_visit_keeps_a_form_posts_write_lock(app: Flask) -> None:
+    """On SQLite a form post holds the write lock from its first statement; the "last seen"
+    commit in the user loader must not leave the rest of the request without it."""
+    from flask_login import current_user, login_required
+
+    from services.platform.transactions import holds_write_lock
+
+    @app.post("/probe-write-lock")
+    @login_required
+    def probe() -> dict[str, bool]:
+        return {"locked": holds_write_lock(), "signed_in": current_user.is_authenticated}
+
+    make_user(app)
+    client = device(app, LAPTOP)
+    with app.app_context():
+        db.session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(hours=1)))
+        db.session.commit()
+    assert client.post("/probe-write-lock").get_json() == {"locked": True, "signed_in": True}
+    with app.app_context():
+        seen = db.session.scalar(select(UserSession.last_seen_at))
+    assert utcnow() - seen < timedelta(seconds=30)  # the visit was noted

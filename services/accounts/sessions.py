@@ -29,6 +29,7 @@ from models import User, UserSession
 from models.columns import ID_MAX, utcnow
 from models.user_session import USER_AGENT_MAX_LENGTH
 from services.platform.text import is_printable
+from services.platform.transactions import begin_write, holds_write_lock
 
 # What secrets.token_urlsafe(32) makes: anything else is not a key, and is not looked up.
 SESSION_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -77,12 +78,17 @@ def load_user(key: object) -> User | None:
 
 def _touch(record: UserSession) -> None:
     """Note the visit, at most once per SESSION_TOUCH_SECONDS. The loader runs before the view
-    changes anything, so this commit carries nothing else."""
+    changes anything, so this commit carries nothing else. A form post on SQLite holds the
+    write lock from its first statement (``wiring/sqlite.py:lock_writing_requests``): the commit
+    ends that transaction, so the lock is taken again before the view reads."""
     now = utcnow()
     every = timedelta(seconds=float(current_app.config["SESSION_TOUCH_SECONDS"]))
     if now - record.last_seen_at >= every:
         record.last_seen_at = now
+        relock = holds_write_lock()
         db.session.commit()
+        if relock:
+            begin_write()
 
 
 def current_session_id(user: User) -> int | None:

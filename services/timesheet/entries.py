@@ -25,8 +25,8 @@ from extensions import db
 from models import Task, TimeEntry, User
 from models.time_entry import MINUTES_PER_DAY
 from services import access
-from services.platform.transactions import DatabaseBusy, begin_write
 from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
+from services.platform.transactions import DatabaseBusy, begin_write
 from services.projects import tasks as task_service
 from services.timesheet.dates import BadDate, format_minutes, local_to_utc
 
