@@ -60,6 +60,8 @@ class BaseConfig:
     RATELIMIT_SIGNUP = "10 per hour"
     RATELIMIT_PASSWORD_RESET = "10 per hour"  # per address
     RATELIMIT_PASSWORD_RESET_PER_ACCOUNT = "3 per hour"  # mails to one address
+    RATELIMIT_CONFIRMATION_RESEND = "10 per hour"  # new confirmation links, per address
+    RATELIMIT_CONFIRMATION_RESEND_PER_ACCOUNT = "3 per hour"  # mails to one address
     # For the JSON API: creating access tokens (per address) and writes (per signed-in user).
     RATELIMIT_TOKEN_CREATE = "10 per hour"
     RATELIMIT_API_WRITE = "120 per minute"

@@ -259,3 +259,16 @@ def test_a_storage_that_is_down_does_not_break_login(
     for _ in range(3):
         log_in(client, password=WRONG)
     assert log_in(client).status_code == 429  # the in-memory fallback still counts
+
+
+def test_confirmation_mails_are_limited_per_account(sqlite_template: Path, tmp_path: Path) -> None:
+    app = limited_app(
+        sqlite_template, tmp_path, RATELIMIT_CONFIRMATION_RESEND_PER_ACCOUNT="2 per hour"
+    )
+    client = from_address(app, "198.51.100.40")
+    for _ in range(2):
+        response = client.post("/auth/confirm/resend", data={"email": "ada@example.com"})
+        assert response.status_code == 302
+    assert_429(client.post("/auth/confirm/resend", data={"email": "ada@example.com"}))
+    other = client.post("/auth/confirm/resend", data={"email": "bob@example.com"})
+    assert other.status_code == 302

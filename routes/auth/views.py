@@ -86,6 +86,8 @@ def check_mail() -> ResponseReturnValue:
 
 
 @bp.post("/confirm/resend")
+@limited("RATELIMIT_CONFIRMATION_RESEND")
+@limited("RATELIMIT_CONFIRMATION_RESEND_PER_ACCOUNT", per="account")
 def resend_confirmation() -> ResponseReturnValue:
     """A new confirmation link; the same answer as a sign-up, whatever the address."""
     form = ResendConfirmationForm()

@@ -15,9 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_log_out_everywhere_else_ends_the_other_browser(page: Page, browser, live_server) -> None:
     account = new_account()
-    sign_up(page, account)
-    log_in(page, account)
-    expect(flash(page)).to_contain_text("Welcome back")
+    sign_up(page, account)  # ends signed in
 
     other = browser.new_context(base_url=live_server.url, user_agent="Other Device/1.0")
     try:
@@ -43,8 +41,7 @@ def test_log_out_everywhere_else_ends_the_other_browser(page: Page, browser, liv
 
 def test_the_sessions_page_fits_a_phone(page: Page) -> None:
     account = new_account()
-    sign_up(page, account)
-    log_in(page, account)
+    sign_up(page, account)  # ends signed in
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto("/auth/sessions")
     expect(page.get_by_role("heading", name="Your sessions")).to_be_visible()
