@@ -211,6 +211,8 @@ def database_unavailable(error: DBAPIError) -> ResponseReturnValue:
     g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
     body, status = error_response(503, "Service Unavailable", DATABASE_DOWN)
     return body, status, {"Retry-After": "30"}
+
+
 def too_many_requests(error: RateLimitExceeded) -> ResponseReturnValue:
     """A 429 that says when to come back: ``Retry-After`` in seconds, on the page or in a
     problem+json body for JSON clients."""

@@ -6,7 +6,7 @@ once more after the upgrade (no data is lost). The downgrade drops the table; co
 while it existed then name nothing either, so everyone logs in again too.
 
 Revision ID: 71729cff1d99
-Revises: d41c7e2a9f10
+Revises: 5e1f0a7c3d21
 Create Date: 2026-11-22 17:34:58.354268
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "71729cff1d99"
-down_revision = "d41c7e2a9f10"
+down_revision = "5e1f0a7c3d21"
 branch_labels = None
 depends_on = None
 
