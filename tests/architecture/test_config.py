@@ -113,6 +113,7 @@ def test_production_rate_limits_from_the_environment(tmp_path) -> None:
         "FLASK_SECRET_KEY": GOOD_KEY,
         "FLASK_SQLALCHEMY_DATABASE_URI": PG_URL,
         "FLASK_TRUSTED_HOSTS": '["timesheet.example.com"]',
+        "FLASK_MAIL_SERVER": MAIL,
         "TIMESHEET_INSTANCE_PATH": str(tmp_path),
     }
     flask = str(Path(sys.executable).with_name("flask"))
