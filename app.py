@@ -14,9 +14,10 @@ from typing import Any
 from flask import Flask
 
 import config
-from extensions import api, csrf, db, login_manager, migrate
-from wiring import database
+from extensions import api, csrf, db, limiter, login_manager, migrate
+from wiring import database, form_requests, security_headers
 from wiring.celery import celery_init_app
+from wiring.converters import register_converters
 from wiring.logging import configure_logging
 from wiring.sqlite import configure_sqlite, lock_writing_requests
 from wiring.wsgi import apply_body_timeout, apply_proxy_fix
@@ -47,6 +48,7 @@ def create_app(
     load_config(app, config_name, overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     configure_logging(app)
+    register_converters(app)  # before any route is added
     register_extensions(app)
     register_celery(app)
     register_blueprints(app)
@@ -74,7 +76,7 @@ def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) 
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table on db.metadata before anything reads it)
-    from services.accounts.users import load_user
+    from services.accounts.sessions import load_user
 
     db.init_app(app)
     migrate.init_app(
@@ -88,6 +90,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     database.init_app(app)
     api.init_app(app)
+    limiter.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
@@ -123,7 +126,9 @@ def register_celery(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """The HTTP interface: one blueprint per feature, the app-wide hooks of ``routes/site.py``
-    (error pages, template filters, response headers), and the JSON API (``routes/api/``)."""
+    (error pages, template filters, caching headers), the JSON API (``routes/api/``), and two
+    request guards from ``wiring/``: form endpoints take form bodies only, every response gets
+    the security headers."""
     from routes import site
     from routes.api.registry import register_api
     from routes.auth.views import bp as auth_bp
@@ -134,6 +139,8 @@ def register_blueprints(app: Flask) -> None:
     from routes.tokens.views import bp as tokens_bp
 
     site.init_app(app)
+    form_requests.init_app(app)
+    security_headers.init_app(app)
     for blueprint in (
         site.bp,
         auth_bp,

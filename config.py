@@ -34,6 +34,37 @@ class BaseConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    # A session's "last seen" is written at most this often (seconds), not on every request.
+    SESSION_TOUCH_SECONDS = 60
+
+    # The largest request body (bytes): every form here is a few kilobytes. A bigger one is a 413
+    # before it is read into memory.
+    MAX_CONTENT_LENGTH = 256 * 1024
+    # Werkzeug's limit for the non-file parts of a form (default 500 kB): the same bound.
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
+
+    # Rate limits (Flask-Limiter). Storage: memory:// is one process only; production needs a
+    # shared store, e.g. FLASK_RATELIMIT_STORAGE_URI=redis://redis:6379/2 (check_settings).
+    # Every limit below can be changed from the environment, e.g. a load test that signs up 32
+    # users from one address: FLASK_RATELIMIT_SIGNUP="100 per minute".
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in this process's memory meanwhile (and log it) rather than answer 500 to
+    # every login; the shared counts resume when Redis is back.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_LOGIN_PER_ADDRESS = "30 per minute; 300 per hour"
+    RATELIMIT_LOGIN_PER_ACCOUNT = "10 per minute; 50 per hour"  # failed attempts only
+    RATELIMIT_SIGNUP = "10 per hour"
+    RATELIMIT_PASSWORD_RESET = "10 per hour"  # per address
+    RATELIMIT_PASSWORD_RESET_PER_ACCOUNT = "3 per hour"  # mails to one address
+    RATELIMIT_CONFIRMATION_RESEND = "10 per hour"  # new confirmation links, per address
+    RATELIMIT_CONFIRMATION_RESEND_PER_ACCOUNT = "3 per hour"  # mails to one address
+    # For the JSON API: creating access tokens (per address) and writes (per signed-in user).
+    RATELIMIT_TOKEN_CREATE = "10 per hour"
+    RATELIMIT_API_WRITE = "120 per minute"
 
     PASSWORD_HASH_METHOD = "scrypt"
     PASSWORD_MIN_LENGTH = 10
@@ -114,6 +145,10 @@ class BaseConfig:
     REPORT_PROGRESS_EVERY_ROWS = 5000
     REPORT_PROGRESS_EVERY_SECONDS = 1.0
 
+    # Strict-Transport-Security: production only (wiring/security_headers.py); over plain HTTP in
+    # development it would make the browser refuse http://localhost.
+    HSTS_HEADER: str | None = None
+
     LOG_LEVEL = "INFO"
     # "text" (one readable line per record) or "json" (one JSON object per line, for collectors).
     LOG_FORMAT = "text"
@@ -180,6 +215,7 @@ class ProductionConfig(BaseConfig):
     SQLALCHEMY_DATABASE_URI = None
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_HEADER = "max-age=31536000; includeSubDomains"
     ENFORCE_SECURE_SETTINGS = True
     LOG_FORMAT = "json"
     MAIL_LOG_REDACT_LINKS = True
@@ -265,4 +301,12 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         raise ConfigError(
             "FLASK_MAIL_SERVER is not set: production needs a mail server, or "
             "FLASK_MAIL_BACKEND=log to write mail to the log (links redacted) on purpose."
+        )
+    storage = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if settings.get("RATELIMIT_ENABLED", True) and storage.startswith("memory://"):
+        # Each gunicorn process would count on its own: N processes allow N times the limit,
+        # and a restart forgets every count.
+        raise ConfigError(
+            "FLASK_RATELIMIT_STORAGE_URI is in-memory: production needs a storage that all "
+            "processes share, e.g. FLASK_RATELIMIT_STORAGE_URI=redis://localhost:6379/2."
         )

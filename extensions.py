@@ -11,6 +11,8 @@ import http
 from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -107,3 +109,7 @@ class ProblemApi(Api):
 
 
 api = ProblemApi()
+# Rate limits (routes/rate_limits.py applies them; the limit strings are config settings). One
+# instance for the process, like the others: init_app points it at the app's storage, so two apps
+# built in one process (tests) share the storage of the one built last.
+limiter = Limiter(key_func=get_remote_address)

@@ -30,6 +30,7 @@ def run(size: int) -> tuple[int, float]:
     from app import create_app
     from extensions import db
     from models import Project, Task, TimeEntry, User
+    from services.accounts.sessions import start_session
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
@@ -57,7 +58,7 @@ def run(size: int) -> tuple[int, float]:
                     )
                 )
             db.session.commit()
-            token = user.session_token
+            token = start_session(user, "bench")
             engine = db.engine
         client = app.test_client()
         with client.session_transaction() as session:

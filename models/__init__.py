@@ -12,6 +12,16 @@ from models.report import Report
 from models.task import Task
 from models.time_entry import TimeEntry
 from models.user import User
+from models.user_session import UserSession
 from models.worker_heartbeat import WorkerHeartbeat
 
-__all__ = ["ApiToken", "Project", "Report", "Task", "TimeEntry", "User", "WorkerHeartbeat"]
+__all__ = [
+    "ApiToken",
+    "Project",
+    "Report",
+    "Task",
+    "TimeEntry",
+    "User",
+    "UserSession",
+    "WorkerHeartbeat",
+]

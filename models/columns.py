@@ -57,3 +57,8 @@ def name_key(name: str) -> str:
     ASCII) and PostgreSQL agree. A unique constraint on this key closes the race that a
     check-then-insert leaves open."""
     return " ".join(name.split()).casefold()
+
+
+# Integer primary keys are 32-bit on PostgreSQL: comparing one with a larger number raises
+# "integer out of range". URL converters and the lookups stop bigger ids before any query.
+ID_MAX = 2**31 - 1

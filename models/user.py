@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from models.project import Project
     from models.report import Report
     from models.time_entry import TimeEntry
+    from models.user_session import UserSession
 
 
 def new_session_token() -> str:
@@ -31,8 +32,8 @@ class User(UserMixin, TimestampMixin, Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
-    # What Flask-Login keeps in the session and the remember cookie. Replacing it (password change
-    # or reset) ends every other session of this user at once.
+    # Replaced by a password change or reset: password-reset links are bound to it (and so die
+    # with it). Sign-ins are rows of user_sessions.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
@@ -52,9 +53,23 @@ class User(UserMixin, TimestampMixin, Model):
     api_tokens: WriteOnlyMapped[ApiToken] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+    sessions: WriteOnlyMapped[UserSession] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # The key of the sign-in this request runs in (not a column): services/accounts/sessions.py
+    # sets it when it starts or loads a session, and Flask-Login stores it through get_id().
+    if TYPE_CHECKING:
+        session_key: str | None
+    else:
+        session_key = None  # no annotation at run time: SQLAlchemy would map it as a column
 
     def get_id(self) -> str:
-        return self.session_token
+        """What Flask-Login puts in the session and the remember cookie: the key of a
+        ``UserSession`` row, so that ending the row ends the cookie."""
+        if self.session_key is None:
+            raise RuntimeError("start a session (services.accounts.sessions) before login_user")
+        return self.session_key
 
     @property
     def is_active(self) -> bool:

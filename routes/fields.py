@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from wtforms import Field
+from wtforms import Field, Form
+from wtforms.validators import ValidationError
+
+from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
 
 T = TypeVar("T")
 
@@ -25,3 +28,15 @@ def required(value: T | None) -> T:
 def add_error(field: Field, message: str) -> None:
     """Show a rule the service refused under its field, next to the form's own messages."""
     field.errors = [*field.errors, message]
+
+
+def printable(_form: Form, field: Field) -> None:
+    """One-line text: the services' rule (services/platform/text.py) as a field error."""
+    if not is_printable(field.data or ""):
+        raise ValidationError(UNPRINTABLE_MESSAGE)
+
+
+def printable_multiline(_form: Form, field: Field) -> None:
+    """Like :func:`printable`, but line breaks and tabs are allowed (a note)."""
+    if not is_printable(field.data or "", multiline=True):
+        raise ValidationError(UNPRINTABLE_MESSAGE)

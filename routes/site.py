@@ -8,6 +8,7 @@ app-wide hooks of its own.
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime
 
@@ -24,12 +25,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from extensions import db
+from extensions import db, limiter
 from routes.api import problems
 from services.platform import health, readiness, request_id
 from services.timesheet.dates import format_minutes, utc_to_local
@@ -72,10 +74,12 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DBAPIError, database_error)
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(SecurityError, untrusted_host)
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, internal_error)
     app.add_template_filter(hours_minutes, "hm")
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(local_moment, "local_moment")
     app.after_request(private_pages_are_not_stored)
 
 
@@ -123,6 +127,12 @@ def local_time(moment: datetime) -> str:
     """A stored UTC moment as the signed-in user's wall-clock time."""
     zone = getattr(current_user, "timezone", None)
     return f"{utc_to_local(moment, zone):%H:%M}"
+
+
+def local_moment(moment: datetime) -> str:
+    """A stored UTC moment as the user's local day and time: ``22 Nov 2026, 17:34``."""
+    zone = getattr(current_user, "timezone", None)
+    return f"{utc_to_local(moment, zone):%d %b %Y, %H:%M}"
 
 
 # --- Response headers ---------------------------------------------------------------------------
@@ -209,6 +219,32 @@ def database_unavailable(error: DBAPIError) -> ResponseReturnValue:
         return problems.problem(503, DATABASE_DOWN, headers={"Retry-After": "30"})
     body, status = error_response(503, "Service Unavailable", DATABASE_DOWN)
     return body, status, {"Retry-After": "30"}
+
+
+def too_many_requests(error: RateLimitExceeded) -> ResponseReturnValue:
+    """A 429 that says when to come back: ``Retry-After`` in seconds, on the page or in a
+    problem+json body for JSON clients."""
+    current = limiter.current_limit
+    wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    detail = (
+        f"Too many attempts. Please wait {wait} second{'s' if wait != 1 else ''} "
+        "before trying again."
+    )
+    headers = {"Retry-After": str(wait)}
+    if wants_json() or problems.is_api_request():
+        body = {
+            "type": "about:blank",
+            "title": "Too Many Requests",
+            "status": 429,
+            "detail": detail,
+        }
+        response = jsonify(body)
+        response.mimetype = "application/problem+json"
+        return response, 429, headers
+    page = render_template(
+        "errors/error.html", code=429, name="Too Many Requests", description=detail
+    )
+    return page, 429, headers
 
 
 def internal_error(error: InternalServerError) -> ResponseReturnValue:

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import contains_eager
 
 from models import ApiToken, Project, Report, Task, TimeEntry
+from models.columns import ID_MAX
 
 
 def project_scope(user_id: int) -> ColumnElement[bool]:
@@ -55,3 +56,9 @@ def reports_of(user_id: int) -> Select[Report]:
 def tokens_of(user_id: int) -> Select[ApiToken]:
     """The personal access tokens this user may see and revoke (their own)."""
     return select(ApiToken).where(ApiToken.user_id == user_id)
+
+
+def is_possible_id(value: object) -> bool:
+    """Could ``value`` be the id of a row? A number beyond the integer column (say from a forged
+    form) matches nothing, and on PostgreSQL even comparing with it fails: lookups check first."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= ID_MAX

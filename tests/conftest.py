@@ -209,11 +209,13 @@ def count_from_another_connection(app: Flask, sql: str, **params: object) -> int
 
 
 def login(client: FlaskClient, app: Flask, user_id: int) -> None:
-    """Log a test client in as a user without going through the login form."""
+    """Log a test client in as a user without going through the login form (a real session
+    row is started, as the login form would)."""
     from models import User
+    from services.accounts.sessions import start_session
 
     with app.app_context():
-        token = db.session.get(User, user_id).session_token
+        key = start_session(db.session.get(User, user_id), "test client")
     with client.session_transaction() as session:
-        session["_user_id"] = token
+        session["_user_id"] = key
         session["_fresh"] = True

@@ -55,7 +55,9 @@ def test_project_names_follow_the_service_rules(any_app: Flask) -> None:
     assert "100 characters" in assert_problem(long, 422)["errors"]["name"][0]
     for broken in ("a\x00b", "a\ud800b", "bell\x07"):  # NUL and lone surrogates cannot be stored
         refused = client.post("/api/v1/projects", json={"name": broken}, headers=owner.headers)
-        assert "control characters" in assert_problem(refused, 422)["errors"]["name"][0]
+        assert (
+            "control or invisible characters" in assert_problem(refused, 422)["errors"]["name"][0]
+        )
     missing = assert_problem(client.post("/api/v1/projects", json={}, headers=owner.headers), 422)
     assert "name" in missing["errors"]
     rename = client.patch(

@@ -91,10 +91,9 @@ def test_remembered_session_keeps_working_after_its_own_change(any_app: Flask) -
     make_user(any_app)
     client = any_app.test_client()
     log_in(client, remember=True)
-    old = client.get_cookie("remember_token").value
     change(client)
-    new = client.get_cookie("remember_token").value
-    assert new != old
+    # The sign-in goes on (only the others ended): its remember cookie still opens a new browser.
+    remembered = client.get_cookie("remember_token").value
     restarted = any_app.test_client()
-    restarted.set_cookie("remember_token", new)
+    restarted.set_cookie("remember_token", remembered)
     assert is_logged_in(restarted)

@@ -12,6 +12,7 @@ from flask import Flask
 
 import config
 from app import create_app
+from tests.architecture.test_config import SHARED_LIMITS
 from tests.auth_support import register
 from tests.conftest import dispose
 
@@ -60,6 +61,7 @@ def test_outbox_page_does_not_exist_in_testing_or_production(app: Flask, tmp_pat
         SQLALCHEMY_DATABASE_URI="postgresql://timesheet@127.0.0.1/timesheet",
         TRUSTED_HOSTS=["localhost"],
         MAIL_SERVER="smtp.example.com",
+        RATELIMIT_STORAGE_URI=SHARED_LIMITS,
     )
     for built in (production, app):
         assert "dev" not in built.blueprints

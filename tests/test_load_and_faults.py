@@ -109,6 +109,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             FLASK_PROXY_FIX_X_FOR="1",
             FLASK_PROXY_FIX_X_PROTO="1",
             FLASK_WORKER_HEARTBEAT_MAX_AGE=str(HEARTBEAT_MAX_AGE),
+            # Rate-limit counts in the private Redis (production refuses memory://); 32 clients
+            # log in from one address, so that limit is raised, as a load test would raise it.
+            FLASK_RATELIMIT_STORAGE_URI=f"{redis_server.url}/2",
+            FLASK_RATELIMIT_LOGIN_PER_ADDRESS="1000 per minute",
         )
         flask_db_upgrade(env)
         users = seed_users(database_url, folder / "seed")

@@ -104,6 +104,7 @@ def test_production_logs_json_lines_once_each(tmp_path) -> None:
             SQLALCHEMY_DATABASE_URI="sqlite:///{tmp_path / "db.sqlite3"}",
             TRUSTED_HOSTS=["localhost"],
             MAIL_BACKEND="log",
+            RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
         )
         app.test_client().get("/healthz", headers={{"X-Request-ID": "json-req-1"}})
         """

@@ -2,8 +2,8 @@
 CSRF check (the guard refuses cookie writes, and a token is not sent by a browser on its own).
 
 A new resource module (teams, say) calls :func:`resource_blueprint` and is listed in
-``registry.py``; it cannot forget authentication. Rate limits on API writes belong in
-``auth.guard`` (every write passes there) or here, on every resource blueprint at once.
+``registry.py``; it cannot forget authentication, nor the rate limit on writes (one budget per
+token across every resource: ``RATELIMIT_API_WRITE``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from flask_smorest import Blueprint
 
 from extensions import csrf
 from routes.api.auth import guard, no_store
+from routes.rate_limits import limited
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 URL_PREFIX = "/api/v1"
 
@@ -28,6 +31,7 @@ def resource_blueprint(name: str, description: str) -> Blueprint:
     blueprint.before_request(guard)
     blueprint.after_request(no_store)
     csrf.exempt(blueprint)
+    limited("RATELIMIT_API_WRITE", per="token", methods=WRITES, shared=True)(blueprint)
     return blueprint
 
 

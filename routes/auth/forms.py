@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from routes.fields import strip
+from routes.fields import printable, strip
 from services.accounts.users import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH
-
-
-def printable(_form: FlaskForm, field: Field) -> None:
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in field.data or ""):
-        raise ValidationError("Use letters, digits, spaces and punctuation only.")
 
 
 def password_length(_form: FlaskForm, field: Field) -> None:

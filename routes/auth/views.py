@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
+    abort,
     flash,
     redirect,
     render_template,
@@ -28,7 +28,8 @@ from routes.auth.forms import (
 )
 from routes.auth.next_url import safe_next_path
 from routes.fields import add_error, required
-from services.accounts import signed_links
+from routes.rate_limits import failed_login, limited
+from services.accounts import sessions, signed_links
 from services.accounts import users as accounts
 from services.accounts.signed_links import InvalidLink
 
@@ -60,6 +61,7 @@ def account_links() -> accounts.AccountLinks:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limited("RATELIMIT_SIGNUP")
 def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         flash("You already have an account and are logged in.", "info")
@@ -84,6 +86,8 @@ def check_mail() -> ResponseReturnValue:
 
 
 @bp.post("/confirm/resend")
+@limited("RATELIMIT_CONFIRMATION_RESEND")
+@limited("RATELIMIT_CONFIRMATION_RESEND_PER_ACCOUNT", per="account")
 def resend_confirmation() -> ResponseReturnValue:
     """A new confirmation link; the same answer as a sign-up, whatever the address."""
     form = ResendConfirmationForm()
@@ -111,7 +115,9 @@ def confirm_email(token: str) -> ResponseReturnValue:
                 "auth/confirm_email.html", form=None, token_error=str(error)
             ), 400
         if current_user.is_authenticated:
+            sessions.end_session(current_user.session_key)
             logout_user()
+        sessions.start_session(user, request.user_agent.string)
         login_user(user)
         flash(f"Your address is confirmed. Welcome, {user.name}.", "success")
         return redirect(url_for("dashboard.week"))
@@ -119,6 +125,8 @@ def confirm_email(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limited("RATELIMIT_LOGIN_PER_ADDRESS")
+@limited("RATELIMIT_LOGIN_PER_ACCOUNT", per="account", deduct_when=failed_login)
 def login() -> ResponseReturnValue:
     next_path = safe_next_path(request.args.get("next"))
     if current_user.is_authenticated:
@@ -137,6 +145,7 @@ def login() -> ResponseReturnValue:
             error = LOGIN_UNCONFIRMED
             resend_form = ResendConfirmationForm(formdata=None, email=form.email.data)
         else:
+            sessions.start_session(user, request.user_agent.string)
             login_user(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(next_path or default_page())
@@ -148,9 +157,49 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
+        # The row goes first: the session cookie and the remember cookie die with it, even a copy
+        # taken before (logout_user only clears this browser's cookies).
+        sessions.end_session(current_user.session_key)
         logout_user()
         flash("You are logged out.", "info")
     return redirect(default_page())
+
+
+@bp.get("/sessions")
+@login_required
+def sessions_page() -> ResponseReturnValue:
+    user = current_user._get_current_object()
+    return render_template(
+        "auth/sessions.html",
+        sessions=sessions.list_sessions(user),
+        current_id=sessions.current_session_id(user),
+    )
+
+
+@bp.post("/sessions/others/end")
+@login_required
+def end_other_sessions() -> ResponseReturnValue:
+    user = current_user._get_current_object()
+    ended = sessions.log_out_everywhere_else(user)
+    if ended:
+        plural = "s" if ended != 1 else ""
+        flash(f"Logged out everywhere else ({ended} other session{plural}).", "success")
+    else:
+        flash("There was no other session to end.", "info")
+    return redirect(url_for("auth.sessions_page"))
+
+
+@bp.post("/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int) -> ResponseReturnValue:
+    user = current_user._get_current_object()
+    if session_id == sessions.current_session_id(user):
+        flash("That is this session: use Log out to end it.", "info")
+    elif sessions.end_session_by_id(user, session_id):
+        flash("That session has been logged out.", "success")
+    else:
+        abort(404)
+    return redirect(url_for("auth.sessions_page"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -166,16 +215,15 @@ def change_password() -> ResponseReturnValue:
         except accounts.WrongPassword:
             add_error(form.current_password, "The current password is not correct.")
         else:
-            # The session token changed: every other session is over; keep this one (and its
-            # remember cookie, if it had one) by logging in again with the new token.
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-            login_user(user, remember=remembered in request.cookies)
+            # Every other sign-in (and its remember cookie) has ended; this one goes on.
             flash("Your password has been changed. Other devices have been logged out.", "success")
             return redirect(default_page())
     return render_template("auth/change_password.html", form=form)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@limited("RATELIMIT_PASSWORD_RESET")
+@limited("RATELIMIT_PASSWORD_RESET_PER_ACCOUNT", per="account")
 def reset_request() -> ResponseReturnValue:
     form = ResetRequestForm()
     if form.validate_on_submit():

@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from models import Task
 from routes.fields import required, strip
-from services.timesheet.dates import BadDate, parse_duration
+from services.timesheet.dates import DURATION_FORMS, BadDate, parse_duration
 from services.timesheet.entries import NOTE_MAX_LENGTH, EntryInput
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]  # browsers send seconds when the input has a step
@@ -32,7 +32,7 @@ class EntryForm(FlaskForm):
         "Duration",
         filters=[strip],
         validators=[Optional()],
-        description="1:30, 90 (minutes), 1h30 or 1.5h",
+        description=DURATION_FORMS,
         render_kw={"placeholder": "1:30", "autocomplete": "off", "inputmode": "text"},
     )
     end = TimeField("or end", format=TIME_FORMATS, validators=[Optional()])

@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from routes.fields import add_error, required
+from routes.rate_limits import limited
 from routes.tokens.forms import TokenForm
 from services.tokens import personal as tokens
 from services.tokens.personal import InvalidToken
@@ -34,6 +35,7 @@ def index() -> ResponseReturnValue:
 
 @bp.post("/")
 @login_required
+@limited("RATELIMIT_TOKEN_CREATE", per="user")
 def create() -> ResponseReturnValue:
     form = TokenForm()
     if not form.validate_on_submit():

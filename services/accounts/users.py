@@ -2,13 +2,13 @@
 and reset.
 
 Emails are stored normalized (stripped, lower-case), so the unique constraint on ``users.email``
-also refuses the same address in another case. Changing or resetting a password replaces the
-user's session token, which ends every other session and remember cookie of that user.
+also refuses the same address in another case. Changing or resetting a password ends every other
+sign-in of that user (services/accounts/sessions.py) and replaces the session token that
+outstanding reset links are bound to.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,9 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from models import User
 from models.columns import utcnow
-from services.accounts import signed_links
+from services.accounts import sessions, signed_links
 from services.accounts.passwords import hash_password, verify_password
 from services.platform import mail, queue
+from services.platform.text import check_printable
 
 NAME_MAX_LENGTH = 100  # users.name
 EMAIL_MAX_LENGTH = 254  # users.email, and the limit of a forward path in SMTP
@@ -29,11 +30,6 @@ PASSWORD_MAX_LENGTH = 128  # hashing megabytes of "password" is a cheap denial o
 RESET_TASK = "accounts.password_reset"
 # Stands for the token in the link the web app builds; the worker puts the real one in.
 RESET_TOKEN_PLACEHOLDER = "RESET-TOKEN"  # noqa: S105  (a placeholder, not a secret)
-
-
-# What secrets.token_urlsafe makes (models.user.new_session_token): anything else is not a token,
-# and must not reach the database (PostgreSQL refuses NUL characters with an error).
-SESSION_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 class EmailTaken(Exception):
@@ -54,15 +50,6 @@ class UnconfirmedEmail(Exception):
 
 class WrongPassword(Exception):
     """The current password given to confirm a change is wrong."""
-
-
-def load_user(session_token: str) -> User | None:
-    """Flask-Login's user_loader. The session holds the user's session token, not the id, so a
-    password change ends other sessions. Anything malformed, unknown or inactive gives None."""
-    if not isinstance(session_token, str) or not SESSION_TOKEN_PATTERN.fullmatch(session_token):
-        return None
-    user = db.session.scalar(select(User).where(User.session_token == session_token))
-    return user if user is not None and user.active else None
 
 
 def normalize_email(email: str) -> str:
@@ -88,16 +75,19 @@ class AccountLinks:
 def create_account(name: str, email: str, password: str, *, confirmed: bool) -> User:
     """Create and commit an account, or raise EmailTaken (also when a concurrent request wins
     the race and the database's unique constraint is what notices). ``confirmed``: the address
-    is known to belong to this person (the CLI); otherwise the account waits for the link."""
+    is known to belong to this person (the CLI); otherwise the account waits for the link.
+    A name with control or invisible characters raises UnprintableText (the form refuses it
+    first)."""
     return _insert_account(name, email, hash_password(password), confirmed=confirmed)
 
 
 def _insert_account(name: str, email: str, password_hash: str, *, confirmed: bool) -> User:
+    name = check_printable(name.strip())
     email = normalize_email(email)
     if find_user_by_email(email) is not None:
         raise EmailTaken(email)
     user = User(
-        name=name.strip(),
+        name=name,
         email=email,
         password_hash=password_hash,
         email_confirmed_at=utcnow() if confirmed else None,
@@ -175,17 +165,20 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def set_password(user: User, new_password: str) -> None:
-    """Store a new password and end every session made with the old one; commits."""
+def set_password(user: User, new_password: str, keep_session_key: str | None = None) -> None:
+    """Store a new password and end every sign-in but ``keep_session_key`` (and every reset link
+    sent before); commits once, so the new password and the ended sessions go together."""
     user.password_hash = hash_password(new_password)
     user.rotate_session_token()
+    sessions.end_other_sessions(user, keep_key=keep_session_key)
     db.session.commit()
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The signed-in user changes their password: this sign-in goes on, every other one ends."""
     if not verify_password(user.password_hash, current_password):
         raise WrongPassword
-    set_password(user, new_password)
+    set_password(user, new_password, keep_session_key=user.session_key)
 
 
 def reset_password(token: str, new_password: str) -> User:

@@ -46,3 +46,11 @@ def begin_write() -> None:
         if "locked" in str(error.orig) or "busy" in str(error.orig):
             raise DatabaseBusy(str(error.orig)) from error
         raise
+
+
+def holds_write_lock() -> bool:
+    """Whether the session's current transaction was opened by :func:`begin_write` (SQLite)."""
+    session = db.session()
+    return session.in_transaction() and bool(
+        session.connection().get_execution_options().get(WRITE_LOCK)
+    )

@@ -17,7 +17,7 @@ from extensions import db
 from models import Project, Task
 from models.columns import name_key
 from services import access
-from services.platform.text import UNSTORABLE_MESSAGE, has_unstorable_characters
+from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
 
 NAME_MAX_LENGTH = 100
 TASK_NAMES_SHOWN = 4  # open task names per row of the projects list
@@ -32,18 +32,22 @@ class NameTaken(InvalidName):
 
 
 def clean_name(name: str) -> str:
-    """Trim and collapse inner whitespace; refuse empty and too-long names."""
+    """Trim and collapse inner whitespace; refuse empty, too long and unprintable names."""
+    # Checked before white space is collapsed: str.split() would silently turn the Unicode line
+    # separator into a space. Tabs and line breaks are only collapsed.
+    if not is_printable(name or "", multiline=True):
+        raise InvalidName(UNPRINTABLE_MESSAGE)
     cleaned = " ".join((name or "").split())
     if not cleaned:
         raise InvalidName("Enter a name.")
     if len(cleaned) > NAME_MAX_LENGTH:
         raise InvalidName(f"Keep the name to {NAME_MAX_LENGTH} characters or fewer.")
-    if has_unstorable_characters(cleaned):
-        raise InvalidName(UNSTORABLE_MESSAGE)
     return cleaned
 
 
 def get_project_for(owner_id: int, project_id: int) -> Project | None:
+    if not access.is_possible_id(project_id):
+        return None
     return db.session.scalar(access.projects_of(owner_id).where(Project.id == project_id))
 
 

@@ -14,6 +14,8 @@ from services.projects.projects import NameTaken, clean_name, commit_or_name_tak
 
 
 def get_task_for(owner_id: int, task_id: int) -> Task | None:
+    if not access.is_possible_id(task_id):
+        return None
     return db.session.scalar(access.tasks_of(owner_id).where(Task.id == task_id))
 
 
@@ -37,6 +39,8 @@ def open_tasks_for(owner_id: int) -> list[Task]:
 
 
 def get_open_task_for(owner_id: int, task_id: int) -> Task | None:
+    if not access.is_possible_id(task_id):
+        return None
     query = access.tasks_of(owner_id).where(
         Task.id == task_id, Task.closed.is_(False), Project.archived.is_(False)
     )

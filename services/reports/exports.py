@@ -98,6 +98,8 @@ def list_reports(user_id: int, *, page: int, per_page: int) -> Pagination:
 
 def get_user_report(user_id: int, report_id: int) -> Report | None:
     """The report if it belongs to this user; None otherwise (callers answer 404, not 403)."""
+    if not access.is_possible_id(report_id):
+        return None
     return db.session.scalar(access.reports_of(user_id).where(Report.id == report_id))
 
 

@@ -128,26 +128,31 @@ def utc_to_local(moment: datetime, zone_name: str | None) -> datetime:
     return moment.astimezone(user_zone(zone_name))
 
 
-_DURATION_HM = re.compile(r"^(\d{1,2}):([0-5]\d)$")
-_DURATION_UNITS = re.compile(r"^(?:(\d{1,2}(?:[.,]\d{1,2})?)\s*h)?\s*(?:(\d{1,4})\s*m(?:in)?)?$")
+# The forms a duration may take, as the form's help text states them. re.ASCII: "\\d" must not
+# match other scripts' digits; the digit counts keep int() small (a 5000-digit number passes
+# str.isdigit(), then int() refuses it: that was a 500).
+DURATION_FORMS = "1:30, 1h30, 1h 30m, 1.5h, 1.5 or 1,5 (hours), 90 or 90m (minutes)"
+DURATION_MESSAGE = f"Write the duration as {DURATION_FORMS}."
+_MINUTES = re.compile(r"(\d{1,4})\s*(?:m|min)?", re.ASCII)
+_HOURS_COLON_MINUTES = re.compile(r"(\d{1,2}):([0-5]\d)", re.ASCII)
+_DECIMAL_HOURS = re.compile(r"(\d{1,2})[.,](\d{1,2})\s*h?", re.ASCII)
+_HOURS_AND_MINUTES = re.compile(r"(\d{1,2})\s*h(?:\s*([0-5]?\d)\s*(?:m|min)?)?", re.ASCII)
 
 
 def parse_duration(text: str) -> int:
-    """Minutes from what a person types: ``1:30``, ``90`` (minutes), ``1h30m``, ``1.5h``,
-    ``45m``. Raises :class:`BadDate` for anything else (the range check is the caller's)."""
-    value = text.strip().lower().replace(" ", "")
-    if value.isdigit():
-        return int(value)
-    match = _DURATION_HM.match(value)
-    if match:
+    """Minutes from what a person types, in one of :data:`DURATION_FORMS` (a bare number is
+    minutes, a decimal one hours). Raises :class:`BadDate` with :data:`DURATION_MESSAGE` for
+    anything else; the range check (1 min to 24 h) is the caller's."""
+    value = (text or "").strip().lower()
+    if match := _MINUTES.fullmatch(value):
+        return int(match[1])
+    if match := _HOURS_COLON_MINUTES.fullmatch(value):
         return int(match[1]) * 60 + int(match[2])
-    if "h" in value and value[-1].isdigit():
-        value += "m"  # "1h30" means 1 h 30 min
-    match = _DURATION_UNITS.match(value)
-    if value and match and (match[1] or match[2]):
-        hours = float(match[1].replace(",", ".")) if match[1] else 0.0
-        return round(hours * 60) + int(match[2] or 0)
-    raise BadDate("Write the duration as 1:30, 90 (minutes), 1h30 or 1.5h.")
+    if match := _DECIMAL_HOURS.fullmatch(value):
+        return round(float(f"{match[1]}.{match[2]}") * 60)
+    if match := _HOURS_AND_MINUTES.fullmatch(value):
+        return int(match[1]) * 60 + int(match[2] or 0)
+    raise BadDate(DURATION_MESSAGE)
 
 
 def format_minutes(minutes: int | None) -> str:

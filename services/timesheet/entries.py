@@ -25,7 +25,7 @@ from extensions import db
 from models import Task, TimeEntry, User
 from models.time_entry import MINUTES_PER_DAY
 from services import access
-from services.platform.text import UNSTORABLE_MESSAGE, has_unstorable_characters
+from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
 from services.platform.transactions import DatabaseBusy, begin_write
 from services.projects import tasks as task_service
 from services.timesheet.dates import (
@@ -79,6 +79,8 @@ def input_at(
 
 
 def get_entry_for(user_id: int, entry_id: int) -> TimeEntry | None:
+    if not access.is_possible_id(entry_id):
+        return None
     return db.session.scalar(
         access.entries_of(user_id)
         .where(TimeEntry.id == entry_id)
@@ -168,8 +170,8 @@ def _check_and_set(
     note = (data.note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise EntryError("note", f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer.")
-    if has_unstorable_characters(note):
-        raise EntryError("note", UNSTORABLE_MESSAGE)
+    if not is_printable(note, multiline=True):
+        raise EntryError("note", UNPRINTABLE_MESSAGE)
     already = minutes_on_day(user.id, data.day, except_id=entry.id)
     if already + minutes > MINUTES_PER_DAY:
         left = max(MINUTES_PER_DAY - already, 0)

@@ -20,7 +20,7 @@ from models import ApiToken, User
 from models.api_token import TOKEN_NAME_MAX_LENGTH, TOKEN_SCOPES
 from models.columns import utcnow
 from services import access
-from services.platform.text import UNSTORABLE_MESSAGE, has_unstorable_characters
+from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
 
 SECRET_PREFIX = "tsh_"  # noqa: S105 (marks our tokens; not a secret)
 SHOWN_PREFIX_LENGTH = 10  # "tsh_" and six characters: enough to tell tokens apart
@@ -66,8 +66,8 @@ def create_token(
         raise InvalidToken("name", "Enter a name, e.g. the script that will use the token.")
     if len(cleaned) > TOKEN_NAME_MAX_LENGTH:
         raise InvalidToken("name", f"Keep the name to {TOKEN_NAME_MAX_LENGTH} characters or fewer.")
-    if has_unstorable_characters(cleaned):
-        raise InvalidToken("name", UNSTORABLE_MESSAGE)
+    if not is_printable(cleaned):
+        raise InvalidToken("name", UNPRINTABLE_MESSAGE)
     if scope not in TOKEN_SCOPES:
         raise InvalidToken("scope", "Choose read, or read and write.")
     expires_at = None

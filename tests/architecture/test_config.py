@@ -18,10 +18,13 @@ HOSTS = ["timesheet.example.com"]
 
 
 MAIL = "smtp.example.com"
+# Rate-limit counters every process shares (the storage is not reached while the app is built).
+SHARED_LIMITS = "redis://127.0.0.1:6379/0"
 
 
 def production(tmp_path: Path, **overrides):
     overrides.setdefault("MAIL_SERVER", MAIL)
+    overrides.setdefault("RATELIMIT_STORAGE_URI", SHARED_LIMITS)
     return create_app("production", instance_path=str(tmp_path), **overrides)
 
 
@@ -90,6 +93,53 @@ def test_production_starts_with_good_settings(tmp_path) -> None:
     )
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("storage", ["memory://", None, ""])
+def test_production_refuses_in_memory_rate_limit_counters(tmp_path, storage) -> None:
+    with pytest.raises(config.ConfigError, match="FLASK_RATELIMIT_STORAGE_URI is in-memory"):
+        production(
+            tmp_path,
+            SECRET_KEY=GOOD_KEY,
+            SQLALCHEMY_DATABASE_URI=PG_URL,
+            TRUSTED_HOSTS=HOSTS,
+            RATELIMIT_STORAGE_URI=storage,
+        )
+
+
+def test_production_rate_limits_from_the_environment(tmp_path) -> None:
+    env = clean_env() | {
+        "TIMESHEET_ENV": "production",
+        "FLASK_SECRET_KEY": GOOD_KEY,
+        "FLASK_SQLALCHEMY_DATABASE_URI": PG_URL,
+        "FLASK_TRUSTED_HOSTS": '["timesheet.example.com"]',
+        "FLASK_MAIL_SERVER": MAIL,
+        "TIMESHEET_INSTANCE_PATH": str(tmp_path),
+    }
+    flask = str(Path(sys.executable).with_name("flask"))
+    refused = subprocess.run(
+        [flask, "routes"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode != 0
+    assert "FLASK_RATELIMIT_STORAGE_URI is in-memory" in refused.stderr
+    env |= {
+        "FLASK_RATELIMIT_STORAGE_URI": SHARED_LIMITS,
+        "FLASK_RATELIMIT_SIGNUP": "500 per minute",
+    }
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from app import create_app; print(create_app().config['RATELIMIT_SIGNUP'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.strip() == "500 per minute"
 
 
 def test_production_from_the_environment_fails_at_start_with_a_clear_message(tmp_path) -> None:

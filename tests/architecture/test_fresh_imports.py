@@ -44,7 +44,7 @@ def import_each_alone(
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # one child per module: minutes on a loaded 2-core machine
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

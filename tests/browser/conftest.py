@@ -122,6 +122,10 @@ def server_env(folder: Path) -> dict[str, str]:
         # The development outbox (off in testing by default): sign-up reads its link there.
         FLASK_MAIL_OUTBOX="true",
         PYTHONUNBUFFERED="1",
+        # Every test signs up and logs in from 127.0.0.1: the limits are raised, as a load test
+        # would raise them, from the environment.
+        FLASK_RATELIMIT_SIGNUP="1000 per minute",
+        FLASK_RATELIMIT_LOGIN_PER_ADDRESS="1000 per minute",
     )
     return env
 
@@ -249,10 +253,17 @@ def browser(chromium_path: Path) -> Iterator[object]:
             browser.close()
 
 
+def csp_violations(messages: list[str]) -> list[str]:
+    """Console lines in which Chromium reports a Content-Security-Policy violation (it logs every
+    blocked inline script, style or outside resource as an error naming the policy)."""
+    return [text for text in messages if "Content Security Policy" in text]
+
+
 @pytest.fixture
 def page(live_server: LiveServer, browser) -> Iterator[object]:
     """A fresh context (no cookies) on the live server. Any request that leaves 127.0.0.1 is
-    refused and fails the test: the pages must work offline. (``live_server`` comes first so the
+    refused and fails the test: the pages must work offline; and no page visited may report a
+    Content-Security-Policy violation in the console. (``live_server`` comes first so the
     browser, set up after it, closes its connections before the server stops.)"""
     context = browser.new_context(
         base_url=live_server.url, accept_downloads=True, viewport={"width": 1100, "height": 900}
@@ -269,11 +280,16 @@ def page(live_server: LiveServer, browser) -> Iterator[object]:
 
     context.route(re.compile(r"^https?://"), only_local)
     page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{page.url}: {message.text}"))
+    page.console_messages = console  # read by the test that proves this check works
     try:
         yield page
     finally:
         context.close()
     assert not outside, f"the page tried to load from outside 127.0.0.1: {outside}"
+    if not getattr(page, "expects_csp_violation", False):
+        assert not csp_violations(console), f"CSP violations: {csp_violations(console)}"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
