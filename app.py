@@ -123,14 +123,25 @@ def register_blueprints(app: Flask) -> None:
     """The HTTP interface: one blueprint per feature, and the app-wide hooks of ``routes/site.py``
     (error pages, template filters, response headers)."""
     from routes import site
+    from routes.approvals.views import bp as approvals_bp
     from routes.auth.views import bp as auth_bp
     from routes.dashboard.views import bp as dashboard_bp
     from routes.entries.views import bp as entries_bp
     from routes.projects.views import bp as projects_bp
     from routes.reports.views import bp as reports_bp
+    from routes.teams.views import bp as teams_bp
 
     site.init_app(app)
-    for blueprint in (site.bp, auth_bp, dashboard_bp, projects_bp, entries_bp, reports_bp):
+    for blueprint in (
+        site.bp,
+        auth_bp,
+        dashboard_bp,
+        projects_bp,
+        entries_bp,
+        reports_bp,
+        teams_bp,
+        approvals_bp,
+    ):
         app.register_blueprint(blueprint)
     if app.config.get("MAIL_OUTBOX"):
         # Development only (production refuses MAIL_OUTBOX at start): elsewhere the page's

@@ -6,11 +6,28 @@ of it. A new model module must be added here; ``tests/architecture/test_metadata
 it is.
 """
 
+from models.invitation import Invitation
+from models.membership import Membership
 from models.project import Project
 from models.report import Report
 from models.task import Task
+from models.team import Team
 from models.time_entry import TimeEntry
 from models.user import User
+from models.week_approval import WeekApproval
+from models.week_event import WeekEvent
 from models.worker_heartbeat import WorkerHeartbeat
 
-__all__ = ["Project", "Report", "Task", "TimeEntry", "User", "WorkerHeartbeat"]
+__all__ = [
+    "Invitation",
+    "Membership",
+    "Project",
+    "Report",
+    "Task",
+    "Team",
+    "TimeEntry",
+    "User",
+    "WeekApproval",
+    "WeekEvent",
+    "WorkerHeartbeat",
+]

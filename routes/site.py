@@ -16,6 +16,7 @@ from flask import (
     Flask,
     Response,
     current_app,
+    flash,
     g,
     jsonify,
     redirect,
@@ -30,6 +31,8 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from extensions import db
+from routes import team_context
+from services import access
 from services.platform import health, readiness, request_id
 from services.timesheet.dates import format_minutes, utc_to_local
 
@@ -70,11 +73,15 @@ def init_app(app: Flask) -> None:
     app.after_request(log_request)
     app.register_error_handler(DBAPIError, database_error)
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(access.NotAllowed, not_allowed)
+    app.register_error_handler(access.NoTeam, no_team)
     app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, internal_error)
+    app.context_processor(team_context.template_helpers)
     app.add_template_filter(hours_minutes, "hm")
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(local_time_full, "local_time_full")
     app.after_request(private_pages_are_not_stored)
 
 
@@ -124,6 +131,12 @@ def local_time(moment: datetime) -> str:
     return f"{utc_to_local(moment, zone):%H:%M}"
 
 
+def local_time_full(moment: datetime) -> str:
+    """A stored UTC moment as the signed-in user's date and time."""
+    zone = getattr(current_user, "timezone", None)
+    return f"{utc_to_local(moment, zone):%d %b %Y %H:%M}"
+
+
 # --- Response headers ---------------------------------------------------------------------------
 
 
@@ -159,6 +172,17 @@ def csrf_error(error: CSRFError) -> ResponseReturnValue:
         "Bad Request",
         "The form expired or was not sent by this site. Go back, reload the page and try again.",
     )
+
+
+def not_allowed(error: access.NotAllowed) -> ResponseReturnValue:
+    """A role too low for the action, in a team the user sees (other teams' objects are 404)."""
+    db.session.rollback()
+    return error_response(403, "Forbidden", str(error))
+
+
+def no_team(error: access.NoTeam) -> ResponseReturnValue:
+    flash("Create a team, or ask for an invitation to one, to use that page.", "info")
+    return redirect(url_for("teams.index"))
 
 
 def untrusted_host(error: SecurityError) -> ResponseReturnValue:

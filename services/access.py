@@ -1,32 +1,121 @@
 """The access policy: the one place that says who may see or change what.
 
-Every service builds its queries on the scoped selects and filters below, and looks single
-objects up through them, so "may this user see this?" is answered here and nowhere else. An
-object outside a user's scope is not found (the interfaces answer 404, never 403: its existence
-is not told). Today a user sees and changes their own projects, tasks, entries and reports; a
-team or a new role changes this module, not the services built on it.
+Every service builds its queries on the scoped selects and filters below, looks single objects
+up through them, and asks ``require`` before it changes anything, so "may this user see or do
+this?" is answered here and nowhere else.
+
+- Seeing: a user sees the projects and tasks of every team they are an active member of, their
+  own time entries and their own reports. Anything else is not found: the interfaces answer 404,
+  never 403, so another team's objects do not even tell that they exist.
+- Doing: inside a team the user does see, the role decides. A role may do everything the roles
+  below it may (``ROLES``, lowest first); ``ABILITIES`` says which role each action needs. A role
+  too low is ``NotAllowed`` (403: the user sees the object, so hiding it would tell nothing).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import ColumnElement, Select, case, select
+from sqlalchemy.orm import contains_eager, joinedload
 
-from models import Project, Report, Task, TimeEntry
+from extensions import db
+from models import Membership, Project, Report, Task, TimeEntry, User
+from models.membership import ROLES
+
+# What each action needs, at least. The permission matrix test (tests/test_permission_matrix.py)
+# walks every route against every role, so a change here shows up there.
+ABILITIES = {
+    "see_team": "member",  # the members page, the team's projects and tasks
+    "log_time": "member",  # own time on the team's tasks, submitting own weeks
+    "manage_projects": "manager",  # create, rename, archive projects; tasks
+    "see_team_time": "manager",  # the team week, anyone's week, team reports
+    "approve_weeks": "manager",  # approve, send back
+    "reopen_weeks": "admin",  # open an approved or grace-locked week again
+    "manage_members": "admin",  # invite, revoke, change roles, remove members
+    "team_settings": "admin",  # the grace rule
+    "delete_team": "owner",
+    "pass_ownership": "owner",
+}
+
+
+class NotAllowed(Exception):
+    """The user sees this team but their role does not allow the action (403)."""
+
+    def __init__(self, ability: str, role: str | None) -> None:
+        needed = ABILITIES[ability]
+        super().__init__(f"This needs the {needed} role or higher (you are {role or 'no member'}).")
+        self.ability = ability
+
+
+def rank(role: str) -> int:
+    return ROLES.index(role)
+
+
+def can(membership: Membership | None, ability: str) -> bool:
+    if membership is None or membership.left_at is not None:
+        return False
+    return rank(membership.role) >= rank(ABILITIES[ability])
+
+
+def require(membership: Membership | None, ability: str) -> Membership:
+    if not can(membership, ability):
+        raise NotAllowed(ability, membership.role if membership is not None else None)
+    assert membership is not None
+    return membership
+
+
+# --- Memberships and the current team ---------------------------------------------------------
+
+
+def team_ids_of(user_id: int) -> Select[tuple[int]]:
+    """The teams the user is an active member of, as a subquery."""
+    return select(Membership.team_id).where(
+        Membership.user_id == user_id, Membership.left_at.is_(None)
+    )
+
+
+def memberships_of(user_id: int) -> Select[tuple[Membership]]:
+    """The user's active memberships, each with its team loaded."""
+    return (
+        select(Membership)
+        .where(Membership.user_id == user_id, Membership.left_at.is_(None))
+        .options(joinedload(Membership.team))
+    )
+
+
+def membership_in(user_id: int, team_id: int) -> Membership | None:
+    """The user's active membership in this team; None means the team is not theirs (404)."""
+    return db.session.scalar(memberships_of(user_id).where(Membership.team_id == team_id))
+
+
+def current_membership(user: User) -> Membership | None:
+    """The membership of the team the pages show: the user's chosen team while they still
+    belong to it, else their oldest membership. One query."""
+    chosen = case((Membership.team_id == user.current_team_id, 0), else_=1)
+    return db.session.scalar(memberships_of(user.id).order_by(chosen, Membership.id).limit(1))
+
+
+# --- Scopes: what a user sees ---------------------------------------------------------------
 
 
 def project_scope(user_id: int) -> ColumnElement[bool]:
-    """A WHERE clause: the projects this user may see and change."""
-    return Project.owner_id == user_id
+    """A WHERE clause: the projects of the user's teams."""
+    return Project.team_id.in_(team_ids_of(user_id))
 
 
 def entry_scope(user_id: int) -> ColumnElement[bool]:
-    """A WHERE clause: the time entries this user may see and change (their own)."""
+    """A WHERE clause: the time entries the user sees as theirs (their own)."""
     return TimeEntry.user_id == user_id
 
 
+def team_entry_scope(team_id: int) -> ColumnElement[bool]:
+    """A WHERE clause: every entry logged on the team's tasks, whoever logged it. Only for
+    callers that have checked ``see_team_time`` (or the lock rule, which protects everyone)."""
+    team_tasks = select(Task.id).join(Task.project).where(Project.team_id == team_id)
+    return TimeEntry.task_id.in_(team_tasks)
+
+
 def report_scope(user_id: int) -> ColumnElement[bool]:
-    """A WHERE clause: the reports this user may see and download (their own)."""
+    """A WHERE clause: the reports this user may see and download (the ones they asked for)."""
     return Report.user_id == user_id
 
 
@@ -50,3 +139,28 @@ def entries_of(user_id: int) -> Select[TimeEntry]:
 
 def reports_of(user_id: int) -> Select[Report]:
     return select(Report).where(report_scope(user_id))
+
+
+# --- Acting inside a team -----------------------------------------------------------------------
+
+
+def require_in_team(user_id: int, team_id: int, ability: str) -> Membership:
+    """The user's membership in a team they see, if their role allows ``ability``: raises
+    LookupError for a team they are not in (404) and NotAllowed for a role too low (403)."""
+    membership = membership_in(user_id, team_id)
+    if membership is None:
+        raise LookupError("not one of the user's teams")
+    return require(membership, ability)
+
+
+def require_current(user: User, ability: str) -> Membership:
+    """The current team's membership, if the role allows ``ability``; NoTeam when the user is
+    in no team at all."""
+    membership = current_membership(user)
+    if membership is None:
+        raise NoTeam
+    return require(membership, ability)
+
+
+class NoTeam(LookupError):
+    """The user belongs to no team yet: the pages send them to create or join one."""
