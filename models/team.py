@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 from models.columns import TimestampMixin
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from models.project import Project
 
 
-class Team(TimestampMixin, db.Model):
+class Team(TimestampMixin, Model):
     __tablename__ = "teams"
     __table_args__ = (
         CheckConstraint(

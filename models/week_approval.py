@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 from models.columns import TimestampMixin
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def sql_in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-class WeekApproval(TimestampMixin, db.Model):
+class WeekApproval(TimestampMixin, Model):
     __tablename__ = "week_approvals"
     __table_args__ = (
         UniqueConstraint("team_id", "user_id", "week_start"),

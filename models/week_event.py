@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 from models.columns import UTCDateTime, utcnow
 from models.week_approval import WEEK_STATUSES, sql_in
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 WEEK_ACTIONS = WEEK_STATUSES
 
 
-class WeekEvent(db.Model):
+class WeekEvent(Model):
     __tablename__ = "week_events"
     __table_args__ = (CheckConstraint(f"action IN {sql_in(WEEK_ACTIONS)}", name="known_action"),)
 

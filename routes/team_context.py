@@ -16,7 +16,13 @@ def current_team() -> Membership | None:
         g.current_membership = (
             access.current_membership(current_user) if current_user.is_authenticated else None
         )
-    return g.current_membership
+    membership: Membership | None = g.current_membership
+    return membership
+
+
+def remember(membership: Membership | None) -> None:
+    """A view that loaded the current membership already (joined with more) shares it."""
+    g.current_membership = membership
 
 
 def team_required(ability: str = "see_team") -> Membership:
@@ -28,7 +34,7 @@ def team_required(ability: str = "see_team") -> Membership:
     return access.require(membership, ability)
 
 
-def template_helpers() -> dict:
+def template_helpers() -> dict[str, object]:
     """``current_team()`` and ``can(ability)`` in every template (registered by routes/site.py)."""
     return {
         "current_team": current_team,

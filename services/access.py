@@ -14,11 +14,14 @@ this?" is answered here and nowhere else.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from sqlalchemy import ColumnElement, Select, case, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from extensions import db
-from models import Membership, Project, Report, Task, TimeEntry, User
+from models import Membership, Project, Report, Task, TimeEntry, User, WeekApproval
 from models.membership import ROLES
 
 # What each action needs, at least. The permission matrix test (tests/test_permission_matrix.py)
@@ -66,14 +69,14 @@ def require(membership: Membership | None, ability: str) -> Membership:
 # --- Memberships and the current team ---------------------------------------------------------
 
 
-def team_ids_of(user_id: int) -> Select[tuple[int]]:
+def team_ids_of(user_id: int) -> Select[int]:
     """The teams the user is an active member of, as a subquery."""
     return select(Membership.team_id).where(
         Membership.user_id == user_id, Membership.left_at.is_(None)
     )
 
 
-def memberships_of(user_id: int) -> Select[tuple[Membership]]:
+def memberships_of(user_id: int) -> Select[Membership]:
     """The user's active memberships, each with its team loaded."""
     return (
         select(Membership)
@@ -87,11 +90,16 @@ def membership_in(user_id: int, team_id: int) -> Membership | None:
     return db.session.scalar(memberships_of(user_id).where(Membership.team_id == team_id))
 
 
+def current_membership_select(user: User) -> Select[Membership]:
+    """The query behind ``current_membership``, for callers that join more to it."""
+    chosen = case((Membership.team_id == user.current_team_id, 0), else_=1)
+    return memberships_of(user.id).order_by(chosen, Membership.id).limit(1)
+
+
 def current_membership(user: User) -> Membership | None:
     """The membership of the team the pages show: the user's chosen team while they still
     belong to it, else their oldest membership. One query."""
-    chosen = case((Membership.team_id == user.current_team_id, 0), else_=1)
-    return db.session.scalar(memberships_of(user.id).order_by(chosen, Membership.id).limit(1))
+    return db.session.scalar(current_membership_select(user))
 
 
 # --- Scopes: what a user sees ---------------------------------------------------------------
@@ -114,6 +122,56 @@ def team_entry_scope(team_id: int) -> ColumnElement[bool]:
     return TimeEntry.task_id.in_(team_tasks)
 
 
+def person_entry_scope(team_id: int, person_id: int | None) -> ColumnElement[bool]:
+    """A WHERE clause: the team's entries (``team_entry_scope``), or one person's of them."""
+    scope = team_entry_scope(team_id)
+    return scope if person_id is None else scope & (TimeEntry.user_id == person_id)
+
+
+def person_in_team(team_id: int, user_id: int) -> Select[Membership]:
+    """A person's membership in a team, active or former (their past weeks stay in the team),
+    with the user loaded: the people a manager may look at."""
+    return (
+        select(Membership)
+        .join(Membership.user)
+        .where(Membership.team_id == team_id, Membership.user_id == user_id)
+        .options(contains_eager(Membership.user))
+    )
+
+
+def is_member(person_column: Any) -> ColumnElement[bool]:
+    """An ON clause: rows of a subquery (``person_column``: its user id) that belong to the
+    membership they are joined to."""
+    clause: ColumnElement[bool] = Membership.user_id == person_column
+    return clause
+
+
+def owned_by(user_id: int) -> Select[int]:
+    """The teams this user owns (active membership with the owner role)."""
+    return team_ids_of(user_id).where(Membership.role == "owner")
+
+
+def shared_with_others(user_id: int) -> Select[int]:
+    """The teams where someone else than this user has (or had) a membership."""
+    return select(Membership.team_id).where(Membership.user_id != user_id)
+
+
+def week_of_person(team_id: Any, user_id: Any, monday: Any) -> ColumnElement[bool]:
+    """A WHERE (or ON) clause: the approval row of one person's week in one team. Arguments may
+    be values or columns (joined from memberships)."""
+    clause: ColumnElement[bool] = (
+        (WeekApproval.team_id == team_id)
+        & (WeekApproval.user_id == user_id)
+        & (WeekApproval.week_start == monday)
+    )
+    return clause
+
+
+def weeks_of_person(user_id: int, monday: date) -> ColumnElement[bool]:
+    """A WHERE clause: one person's approvals of a week, in every team."""
+    return (WeekApproval.user_id == user_id) & (WeekApproval.week_start == monday)
+
+
 def report_scope(user_id: int) -> ColumnElement[bool]:
     """A WHERE clause: the reports this user may see and download (the ones they asked for)."""
     return Report.user_id == user_id
@@ -121,6 +179,11 @@ def report_scope(user_id: int) -> ColumnElement[bool]:
 
 def projects_of(user_id: int) -> Select[Project]:
     return select(Project).where(project_scope(user_id))
+
+
+def projects_of_team(team_id: int) -> Select[Project]:
+    """One team's projects (the caller holds a membership of it)."""
+    return select(Project).where(Project.team_id == team_id)
 
 
 def tasks_of(user_id: int) -> Select[Task]:

@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import delete, select
 
 from extensions import db
-from models import Membership, Project, Task, Team, TimeEntry, User
+from models import Project, Task, Team, TimeEntry, User
 from models.columns import utcnow
 from services import access
 from services.accounts.passwords import hash_password
@@ -63,10 +63,7 @@ def seed_demo(email: str, password: str, zone: str, *, replace: bool = False) ->
 
 
 def _delete_demo_teams(user: User) -> None:
-    owned = select(Membership.team_id).where(
-        Membership.user_id == user.id, Membership.role == "owner"
-    )
-    others = select(Membership.team_id).where(Membership.user_id != user.id)
+    owned, others = access.owned_by(user.id), access.shared_with_others(user.id)
     for team in db.session.scalars(select(Team).where(Team.id.in_(owned), Team.id.not_in(others))):
         db.session.execute(delete(TimeEntry).where(access.team_entry_scope(team.id)))
         db.session.delete(team)

@@ -7,6 +7,8 @@ Thin: the services check the roles (403 through access.NotAllowed) and the trans
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -78,7 +80,7 @@ def posted_week() -> tuple[WeekActionForm, Week]:
     return form, chosen_week(form.week.data)
 
 
-def step(call, *args, done: str, back: str) -> ResponseReturnValue:
+def step(call: Callable[..., object], *args: object, done: str, back: str) -> ResponseReturnValue:
     try:
         call(*args)
     except ApprovalError as error:

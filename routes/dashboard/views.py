@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 
 from routes.approvals.views import WeekActionForm
 from routes.dashboard.chart import week_chart
-from routes.team_context import current_team
-from services.timesheet.approvals import week_state
+from routes.team_context import remember
+from services.timesheet.approvals import current_week_state
 from services.timesheet.dates import BadDate, local_today, parse_week
 from services.timesheet.week import summarize_week
 
@@ -26,8 +26,8 @@ def week() -> ResponseReturnValue:
     except BadDate as error:
         abort(400, description=f"{error} Use the arrows on the week page to move between weeks.")
     summary = summarize_week(current_user.id, chosen, current_user.timezone)
-    membership = current_team()
-    state = week_state(membership.team, current_user.id, chosen.monday) if membership else None
+    membership, state = current_week_state(current_user, chosen.monday)
+    remember(membership)
     return render_template(
         "dashboard/week.html",
         summary=summary,

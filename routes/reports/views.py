@@ -7,6 +7,8 @@ told).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -22,10 +24,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
-from wtforms.fields.choices import SelectChoice
+
+# wtforms 3.3 wants SelectChoice (tuples are deprecated); the stubs predate it.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired
 
-from models import Report
+from models import Membership, Report
 from routes.fields import required
 from routes.lookup import found_or_404
 from routes.team_context import team_required
@@ -49,10 +53,11 @@ class ExportForm(FlaskForm):
 
 def optional_int(value: object) -> int | None:
     """A select's value as an id; empty (everyone, all projects) or junk is None."""
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 class TeamReportForm(ExportForm):
@@ -162,7 +167,7 @@ def download(report_id: int) -> ResponseReturnValue:
 # --- Team reports (managers) --------------------------------------------------------------------
 
 
-def team_form(formdata) -> tuple[TeamReportForm, int]:
+def team_form(formdata: Any) -> tuple[TeamReportForm, Membership]:
     membership = team_required("see_team_time")
     today = local_today(current_user.timezone)
     form = TeamReportForm(formdata=formdata, date_from=today.replace(day=1), date_to=today)
@@ -185,8 +190,8 @@ def team() -> ResponseReturnValue:
         try:
             selection = team_reports.make_filter(
                 membership,
-                form.date_from.data,
-                form.date_to.data,
+                required(form.date_from.data),
+                required(form.date_to.data),
                 form.person.data,
                 form.project.data,
             )
@@ -219,8 +224,8 @@ def team_export() -> ResponseReturnValue:
     try:
         report = reports.request_export(
             current_user.id,
-            form.date_from.data,
-            form.date_to.data,
+            required(form.date_from.data),
+            required(form.date_to.data),
             team_id=membership.team_id,
             person_id=form.person.data,
             project_id=form.project.data,

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+
+# wtforms 3.3 wants SelectChoice (tuples are deprecated); the stubs predate it.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models.membership import ROLES
-from routes.auth.forms import RegisterForm, new_password_fields
+from routes.auth.forms import new_password_fields, printable
 from routes.fields import strip
 from services.accounts.teams import TEAM_NAME_MAX_LENGTH
-from services.accounts.users import EMAIL_MAX_LENGTH
+from services.accounts.users import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 from services.teams.members import MAX_GRACE_DAYS
 
 ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
@@ -61,5 +63,13 @@ class GraceForm(FlaskForm):
 class InvitationSignupForm(FlaskForm):
     """A new account for the invited address: the email comes from the invitation."""
 
-    name = RegisterForm.name
+    name = StringField(
+        "Name",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Enter your name."),
+            Length(max=NAME_MAX_LENGTH, message=f"Use at most {NAME_MAX_LENGTH} characters."),
+            printable,
+        ],
+    )
     password, password_confirm = new_password_fields("Password")

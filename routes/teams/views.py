@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 
+from routes.fields import add_error, required
 from routes.teams.forms import GraceForm, InvitationSignupForm, InviteForm, RoleForm, TeamNameForm
 from services import access
 from services.accounts import users as accounts
@@ -77,9 +78,9 @@ def create() -> ResponseReturnValue:
     form = TeamNameForm()
     if form.validate_on_submit():
         try:
-            team = team_service.create_team(current_user, form.name.data)
+            team = team_service.create_team(current_user, required(form.name.data))
         except TeamError as error:
-            form.name.errors.append(str(error))
+            add_error(form.name, str(error))
         else:
             flash(f"Team “{team.name}” created; it is your current team.", "success")
             return to_team(team.id)
@@ -276,7 +277,9 @@ def signup(token: str) -> ResponseReturnValue:
     form = InvitationSignupForm()
     if form.validate_on_submit():
         try:
-            user = invitations.sign_up_and_accept(token, form.name.data, form.password.data)
+            user = invitations.sign_up_and_accept(
+                token, required(form.name.data), required(form.password.data)
+            )
         except InvalidInvitation as error:
             flash(str(error), "error")
             return redirect(url_for("teams.invitation", token=token))

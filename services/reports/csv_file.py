@@ -58,6 +58,7 @@ def write_report(
     hours_text: dict[int, str] = {}
     cell_text: dict[str, str] = {}
     count = 0
+    person: list[str]
     for spent_on, started_at, minutes, note, project, task, *person in rows:
         day = day_text.get(spent_on)
         if day is None:

@@ -33,11 +33,9 @@ class TeamFilter:
 
     def clauses(self) -> list[ColumnElement[bool]]:
         found = [
-            access.team_entry_scope(self.team_id),
+            access.person_entry_scope(self.team_id, self.person_id),
             TimeEntry.spent_on.between(self.date_from, self.date_to),
         ]
-        if self.person_id is not None:
-            found.append(TimeEntry.user_id == self.person_id)
         if self.project_id is not None:
             found.append(Task.project_id == self.project_id)
         return found
@@ -88,7 +86,7 @@ def team_report(selection: TeamFilter) -> TeamReport:
         .select_from(TimeEntry)
         .join(Task, TimeEntry.task_id == Task.id)
         .join(Project, Task.project_id == Project.id)
-        .join(User, TimeEntry.user_id == User.id)
+        .join(TimeEntry.user)
         .where(*clauses)
         .group_by(User.id, User.name, Project.id, Project.name)
     )
@@ -111,13 +109,14 @@ def choices(team_id: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]
     """People (members and former members) and projects of the team, for the filter form."""
     people = db.session.execute(
         select(User.id, User.name)
-        .join(Membership, Membership.user_id == User.id)
+        .select_from(Membership)
+        .join(Membership.user)
         .where(Membership.team_id == team_id)
         .order_by(func.lower(User.name), User.id)
     ).all()
     projects = db.session.execute(
-        select(Project.id, Project.name)
-        .where(Project.team_id == team_id)
+        access.projects_of_team(team_id)
+        .with_only_columns(Project.id, Project.name)
         .order_by(func.lower(Project.name), Project.id)
     ).all()
-    return [tuple(row) for row in people], [tuple(row) for row in projects]
+    return [(row[0], row[1]) for row in people], [(row[0], row[1]) for row in projects]

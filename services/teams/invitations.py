@@ -138,11 +138,7 @@ def accept(user: User, token: str) -> Membership:
         raise InvalidInvitation(
             f"This invitation is for {invitation.email}: log in with that address to accept it."
         )
-    membership = db.session.scalar(
-        select(Membership).where(
-            Membership.team_id == invitation.team_id, Membership.user_id == user.id
-        )
-    )
+    membership = db.session.scalar(access.person_in_team(invitation.team_id, user.id))
     if membership is None:
         membership = Membership(team_id=invitation.team_id, user_id=user.id, role=invitation.role)
         db.session.add(membership)

@@ -49,11 +49,7 @@ class WeekState:
 def _approval(team_id: int, user_id: int, monday: date) -> WeekApproval | None:
     return db.session.scalar(
         select(WeekApproval)
-        .where(
-            WeekApproval.team_id == team_id,
-            WeekApproval.user_id == user_id,
-            WeekApproval.week_start == monday,
-        )
+        .where(access.week_of_person(team_id, user_id, monday))
         .options(selectinload(WeekApproval.events).joinedload(WeekEvent.actor))
     )
 
@@ -65,14 +61,24 @@ def week_state(team: Team, user_id: int, day: date) -> WeekState:
     return WeekState(approval, lock_reason(status, team.lock_after_days, monday, utc_today()))
 
 
-def states_for_user(user_id: int, day: date) -> dict[int, WeekApproval]:
-    """The user's approvals of this week in every team, by team id: the personal week page."""
-    rows = db.session.scalars(
-        select(WeekApproval).where(
-            WeekApproval.user_id == user_id, WeekApproval.week_start == monday_of(day)
+def current_week_state(user: User, day: date) -> tuple[Membership | None, WeekState | None]:
+    """The user's current membership and their week's state in that team, in one query (the
+    week page: its query count stays flat)."""
+    monday = monday_of(day)
+    query = (
+        access.current_membership_select(user)
+        .outerjoin(
+            WeekApproval, access.week_of_person(Membership.team_id, Membership.user_id, monday)
         )
+        .add_columns(WeekApproval)
     )
-    return {row.team_id: row for row in rows}
+    row = db.session.execute(query).first()
+    if row is None:
+        return None, None
+    membership, approval = row
+    status = approval.status if approval is not None else None
+    reason = lock_reason(status, membership.team.lock_after_days, monday, utc_today())
+    return membership, WeekState(approval, reason)
 
 
 def _serialize_writes_of(user_id: int) -> None:
@@ -113,9 +119,7 @@ def _clean_comment(comment: str, required: bool) -> str:
 def _member_of(team_id: int, user_id: int) -> Membership:
     """A person whose week a manager acts on: a member of the team, or a former one (their
     weeks stay in the team). Anyone else is not found."""
-    membership = db.session.scalar(
-        select(Membership).where(Membership.team_id == team_id, Membership.user_id == user_id)
-    )
+    membership: Membership | None = db.session.scalar(access.person_in_team(team_id, user_id))
     if membership is None:
         raise LookupError("not a member of this team")
     return membership

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Team, WeekApproval
+from services import access
 from services.timesheet.dates import monday_of
 
 
@@ -57,12 +58,7 @@ def week_lock(user_id: int, team_id: int, day: date) -> str | None:
     row = db.session.execute(
         select(Team.lock_after_days, WeekApproval.status)
         .select_from(Team)
-        .outerjoin(
-            WeekApproval,
-            (WeekApproval.team_id == Team.id)
-            & (WeekApproval.user_id == user_id)
-            & (WeekApproval.week_start == monday),
-        )
+        .outerjoin(WeekApproval, access.week_of_person(Team.id, user_id, monday))
         .where(Team.id == team_id)
     ).first()
     if row is None:

@@ -1,7 +1,7 @@
 """The team week for managers: a person x day grid of hours, totals per person and per project,
-and each person's approval status. Two queries whatever the team's size and its number of
-entries: the people (memberships with their user and this week's approval, outer-joined), and
-the week's minutes summed by the database per person, day and project."""
+and each person's approval status. One query whatever the team's size and its number of
+entries: the memberships with their user and this week's approval, outer-joined to the week's
+minutes summed by the database per person, day and project."""
 
 from __future__ import annotations
 
@@ -55,48 +55,53 @@ class TeamWeek:
 
 
 def team_week(membership: Membership, week: Week) -> TeamWeek:
-    """The grid for the membership's team (``see_team_time`` needed)."""
+    """The grid for the membership's team (``see_team_time`` needed). One query: the week's
+    minutes summed by person, day and project (a subquery), outer-joined to every membership
+    with its user and approval; a person without time is one row with no day."""
     access.require(membership, "see_team_time")
     team_id = membership.team_id
-    people_query = (
-        select(Membership)
-        .join(Membership.user)
-        .outerjoin(
-            WeekApproval,
-            (WeekApproval.team_id == Membership.team_id)
-            & (WeekApproval.user_id == Membership.user_id)
-            & (WeekApproval.week_start == week.monday),
-        )
-        .where(Membership.team_id == team_id)
-        .add_columns(WeekApproval)
-        .options(contains_eager(Membership.user))
-        .order_by(func.lower(User.name), User.id)
-    )
-    people: dict[int, PersonRow] = {}
-    for member, approval in db.session.execute(people_query):
-        people[member.user_id] = PersonRow(
-            member.user, member.role, member.left_at is not None, approval
-        )
-    sums = db.session.execute(
+    sums = (
         select(
-            TimeEntry.user_id,
+            TimeEntry.user_id.label("person_id"),
             TimeEntry.spent_on,
-            Project.id,
-            Project.name,
-            func.sum(TimeEntry.minutes),
+            Project.id.label("project_id"),
+            Project.name.label("project_name"),
+            func.sum(TimeEntry.minutes).label("minutes"),
         )
         .join(Task, TimeEntry.task_id == Task.id)
         .join(Project, Task.project_id == Project.id)
         .where(Project.team_id == team_id, TimeEntry.spent_on.between(week.monday, week.sunday))
         .group_by(TimeEntry.user_id, TimeEntry.spent_on, Project.id, Project.name)
+        .subquery()
     )
+    query = (
+        select(Membership)
+        .join(Membership.user)
+        .outerjoin(
+            WeekApproval,
+            access.week_of_person(Membership.team_id, Membership.user_id, week.monday),
+        )
+        .outerjoin(sums, access.is_member(sums.c.person_id))
+        .where(Membership.team_id == team_id)
+        .add_columns(
+            WeekApproval, sums.c.spent_on, sums.c.project_id, sums.c.project_name, sums.c.minutes
+        )
+        .options(contains_eager(Membership.user))
+        .order_by(func.lower(User.name), User.id)
+    )
+    people: dict[int, PersonRow] = {}
     per_project: dict[int, int] = defaultdict(int)
     names: dict[int, str] = {}
     per_day: dict[date, int] = {day: 0 for day in week.days}
-    for user_id, day, project_id, name, minutes in sums:
-        row = people.get(user_id)
-        if row is not None:
-            row.minutes_by_day[day] = row.minutes_by_day.get(day, 0) + minutes
+    for member, approval, day, project_id, name, minutes in db.session.execute(query):
+        row = people.get(member.user_id)
+        if row is None:
+            row = people[member.user_id] = PersonRow(
+                member.user, member.role, member.left_at is not None, approval
+            )
+        if day is None:
+            continue
+        row.minutes_by_day[day] = row.minutes_by_day.get(day, 0) + minutes
         per_project[project_id] += minutes
         names[project_id] = name
         per_day[day] += minutes
@@ -112,11 +117,8 @@ def person_of_team(membership: Membership, user_id: int) -> Membership:
     """A person (member or former member) of the manager's team, for "open one person's week";
     LookupError (404) for anyone else."""
     access.require(membership, "see_team_time")
-    person = db.session.scalar(
-        select(Membership)
-        .where(Membership.team_id == membership.team_id, Membership.user_id == user_id)
-        .options(contains_eager(Membership.user))
-        .join(Membership.user)
+    person: Membership | None = db.session.scalar(
+        access.person_in_team(membership.team_id, user_id)
     )
     if person is None:
         raise LookupError("not a person of this team")
@@ -130,8 +132,7 @@ def person_week_entries(membership: Membership, user_id: int, week: Week) -> lis
         db.session.scalars(
             select(TimeEntry)
             .where(
-                TimeEntry.user_id == user_id,
-                access.team_entry_scope(membership.team_id),
+                access.person_entry_scope(membership.team_id, user_id),
                 TimeEntry.spent_on.between(week.monday, week.sunday),
             )
             .options(joinedload(TimeEntry.task).joinedload(Task.project))
