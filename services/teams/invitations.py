@@ -151,9 +151,10 @@ def accept(user: User, token: str) -> Membership:
 
 
 def sign_up_and_accept(token: str, name: str, password: str) -> User:
-    """A new account for the invited address (the link proves it), then accept."""
+    """A new account for the invited address, confirmed (following the mailed link proves the
+    address is theirs), then accept."""
     invitation = invitation_for(token)
-    user = accounts.register_user(name, invitation.email, password)
+    user = accounts.create_account(name, invitation.email, password, confirmed=True)
     accept(user, token)
     return user
 

@@ -73,7 +73,6 @@ def no_sideways_scroll(page: Page, path: str) -> None:
 def test_invite_log_submit_approve_and_the_week_is_locked(page: Page, live_server, browser) -> None:
     owner = new_account("Olive Owner")
     sign_up(page, owner)
-    log_in(page, owner)
     create_project(page, "Apollo")
     add_task(page, "Design")
 
@@ -121,7 +120,6 @@ def test_invite_log_submit_approve_and_the_week_is_locked(page: Page, live_serve
 def test_team_pages_fit_a_phone(page: Page, live_server, browser) -> None:
     owner = new_account("Phoebe Phone")
     sign_up(page, owner)
-    log_in(page, owner)
     create_project(page, "Narrow")
     add_task(page, "Small screens")
     page.goto("/teams/")
