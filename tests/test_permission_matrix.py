@@ -56,6 +56,7 @@ MATRIX: dict[str, tuple[str, str | None]] = {
     "static": (OPEN, None),
     "site.index": (OPEN, None),
     "site.healthz": (OPEN, None),
+    "site.readyz": (OPEN, None),
     "auth.login": (OPEN, None),
     "auth.logout": (OPEN, None),
     "auth.register": (OPEN, None),
@@ -278,8 +279,10 @@ def expected(endpoint: str, role: str, case: str) -> str:
 
 def answer(response, reach: str) -> str:
     code = response.status_code
-    if reach == OPEN and code < 500:
-        return "ok"  # public pages and links: whatever they answer, the policy is not involved
+    if reach == OPEN and code != 500:
+        # Public pages and links: whatever they answer (/readyz says 503 with no worker), the
+        # policy is not involved; only a crash counts.
+        return "ok"
     location = response.headers.get("Location", "")
     if code == 302 and location.endswith("/teams/") and "teams" in location:
         return "teams-redirect"

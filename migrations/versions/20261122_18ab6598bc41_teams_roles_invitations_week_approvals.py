@@ -16,7 +16,7 @@ a team report becomes a plain report of the user who asked for it. It stops with
 when one user would own two projects of the same name (two teams of theirs using one name).
 
 Revision ID: 18ab6598bc41
-Revises: d41c7e2a9f10
+Revises: 5e1f0a7c3d21
 Create Date: 2026-11-22 17:29:19.207572
 """
 
@@ -28,7 +28,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '18ab6598bc41'
-down_revision = 'd41c7e2a9f10'
+down_revision = '5e1f0a7c3d21'
 branch_labels = None
 depends_on = None
 

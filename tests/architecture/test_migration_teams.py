@@ -16,7 +16,7 @@ from extensions import db
 from tests.architecture.test_migrations import empty_pg_url  # noqa: F401  (a fixture)
 from tests.conftest import dispose, make_app
 
-BEFORE = "d41c7e2a9f10"  # the revision before teams
+BEFORE = "5e1f0a7c3d21"  # the revision before teams
 NOW = "2026-01-05 09:00:00"
 USERS = [(1, "ada@example.com", "Ada"), (2, "bob@example.com", "Bob"), (3, "cy@example.com", "Cy")]
 # (project id, owner id, name): Ada and Bob both have an "Apollo"; Cy has no project at all.
