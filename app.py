@@ -131,11 +131,13 @@ def register_blueprints(app: Flask) -> None:
     the security headers."""
     from routes import site
     from routes.api.registry import register_api
+    from routes.approvals.views import bp as approvals_bp
     from routes.auth.views import bp as auth_bp
     from routes.dashboard.views import bp as dashboard_bp
     from routes.entries.views import bp as entries_bp
     from routes.projects.views import bp as projects_bp
     from routes.reports.views import bp as reports_bp
+    from routes.teams.views import bp as teams_bp
     from routes.tokens.views import bp as tokens_bp
 
     site.init_app(app)
@@ -149,6 +151,8 @@ def register_blueprints(app: Flask) -> None:
         entries_bp,
         reports_bp,
         tokens_bp,
+        teams_bp,
+        approvals_bp,
     ):
         app.register_blueprint(blueprint)
     if app.config.get("MAIL_OUTBOX"):

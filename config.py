@@ -70,6 +70,7 @@ class BaseConfig:
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_RESET_MAX_AGE = 3600
     EMAIL_CONFIRMATION_MAX_AGE = 3 * 24 * 3600
+    TEAM_INVITATION_MAX_AGE = 7 * 24 * 3600  # seconds an invitation link works
     ENTRIES_PER_PAGE = 20
     PROJECTS_PER_PAGE = 20
     TASKS_PER_PAGE = 20  # on a project's page

@@ -77,6 +77,7 @@ def fill(app, user_id: int, task_ids: list[int], count: int) -> None:
 def setup_user(app) -> tuple[int, list[int]]:
     from extensions import db
     from models import Project, Task, User
+    from services.accounts.teams import found_team
 
     with app.app_context():
         user = User(
@@ -87,9 +88,10 @@ def setup_user(app) -> tuple[int, list[int]]:
         )
         db.session.add(user)
         db.session.flush()
+        team = found_team(user, "Bench team")
         tasks = []
         for p in range(8):
-            project = Project(owner_id=user.id, name=f"Project {p}")
+            project = Project(team=team, name=f"Project {p}")
             project.tasks.extend(Task(name=f"Task {t}") for t in range(5))
             db.session.add(project)
             tasks.extend(project.tasks)

@@ -31,6 +31,7 @@ def run(size: int) -> tuple[int, float]:
     from extensions import db
     from models import Project, Task, TimeEntry, User
     from services.accounts.sessions import start_session
+    from services.accounts.teams import found_team
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
@@ -41,7 +42,10 @@ def run(size: int) -> tuple[int, float]:
         with app.app_context():
             upgrade()
             user = User(email="bench@example.com", name="Bench", password_hash="-")
-            projects = [Project(owner=user, name=f"P{p}") for p in range(8)]
+            db.session.add(user)
+            db.session.flush()
+            team = found_team(user, "Bench team")
+            projects = [Project(team=team, name=f"P{p}") for p in range(8)]
             tasks = [Task(project=project, name=f"T{t}") for project in projects for t in range(3)]
             db.session.add_all([user, *tasks])
             db.session.flush()

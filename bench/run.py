@@ -119,6 +119,7 @@ def seed(env: dict[str, str]) -> dict[str, str]:
     from extensions import db
     from models import Project, Task, TimeEntry, User
     from services.accounts.passwords import hash_password
+    from services.accounts.teams import found_team, personal_team_name
 
     saved = dict(os.environ)
     os.environ.update(env)
@@ -139,9 +140,12 @@ def seed(env: dict[str, str]) -> dict[str, str]:
                 password_hash=hash_password(PASSWORD),
                 email_confirmed_at=datetime.now(UTC),  # an unconfirmed account cannot log in
             )
-            projects = [Project(owner=user, name=f"Project {p}") for p in range(4)]
+            db.session.add(user)
+            db.session.flush()
+            team = found_team(user, personal_team_name(user.name))
+            projects = [Project(team=team, name=f"Project {p}") for p in range(4)]
             tasks = [Task(project=p, name=f"Task {t}") for p in projects for t in range(3)]
-            db.session.add_all([user, *tasks])
+            db.session.add_all(tasks)
             db.session.flush()
             for n in range(size):
                 day = monday + timedelta(days=n % 7)

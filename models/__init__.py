@@ -7,21 +7,31 @@ it is.
 """
 
 from models.api_token import ApiToken
+from models.invitation import Invitation
+from models.membership import Membership
 from models.project import Project
 from models.report import Report
 from models.task import Task
+from models.team import Team
 from models.time_entry import TimeEntry
 from models.user import User
 from models.user_session import UserSession
+from models.week_approval import WeekApproval
+from models.week_event import WeekEvent
 from models.worker_heartbeat import WorkerHeartbeat
 
 __all__ = [
     "ApiToken",
+    "Invitation",
+    "Membership",
     "Project",
     "Report",
     "Task",
+    "Team",
     "TimeEntry",
     "User",
     "UserSession",
+    "WeekApproval",
+    "WeekEvent",
     "WorkerHeartbeat",
 ]

@@ -1,4 +1,4 @@
-"""A project owned by one user; its name is unique among that user's projects."""
+"""A project of a team; its name is unique among the team's projects, whatever its case."""
 
 from __future__ import annotations
 
@@ -12,23 +12,24 @@ from models.columns import NAME_KEY_LENGTH, TimestampMixin, name_key
 
 if TYPE_CHECKING:
     from models.task import Task
-    from models.user import User
+    from models.team import Team
 
 
 class Project(TimestampMixin, Model):
     __tablename__ = "projects"
-    # One owner, one project per name whatever its case; also the index for "a user's
-    # projects" (owner_id leads).
-    __table_args__ = (UniqueConstraint("owner_id", "name_key"),)
+    # One project per name in a team, whatever its case; also the index for "a team's
+    # projects" (team_id leads).
+    __table_args__ = (UniqueConstraint("team_id", "name_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Deleting a user deletes their projects (and, through tasks, their time).
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Deleting a team deletes its projects and tasks; the services refuse it while time is
+    # logged on them (time entries point at tasks with NO ACTION).
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH))  # kept by _set_name_key
     archived: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    owner: Mapped[User] = relationship(back_populates="projects")
+    team: Mapped[Team] = relationship(back_populates="projects")
     tasks: Mapped[list[Task]] = relationship(
         back_populates="project",
         cascade="all, delete-orphan",

@@ -31,6 +31,11 @@ class Report(TimestampMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # A team report (asked for by a manager): every member's time in the team, optionally one
+    # person's or one project's. Without a team: the user's own time, as before.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     date_from: Mapped[date] = mapped_column(Date)
     date_to: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
@@ -45,7 +50,7 @@ class Report(TimestampMixin, Model):
     claim_token: Mapped[str | None] = mapped_column(String(CLAIM_TOKEN_LENGTH))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship(back_populates="reports")
+    user: Mapped[User] = relationship(back_populates="reports", foreign_keys=[user_id])
 
     def __repr__(self) -> str:
         return f"<Report {self.id} {self.status} {self.progress}%>"

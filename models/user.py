@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String, true
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from extensions import Model
@@ -15,7 +15,6 @@ from models.columns import TimestampMixin, UTCDateTime
 
 if TYPE_CHECKING:
     from models.api_token import ApiToken
-    from models.project import Project
     from models.report import Report
     from models.time_entry import TimeEntry
     from models.user_session import UserSession
@@ -40,15 +39,18 @@ class User(UserMixin, TimestampMixin, Model):
     # None until the owner of the address follows the confirmation link (or a reset link): an
     # unconfirmed account cannot log in, so nobody can use an address they do not own.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The team the pages show; services.access.current_membership checks it is still one of
+    # the user's teams and falls back to another one.
+    current_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
 
-    projects: Mapped[list[Project]] = relationship(
-        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
-    )
     time_entries: WriteOnlyMapped[TimeEntry] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
     reports: WriteOnlyMapped[Report] = relationship(
-        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="user",
+        foreign_keys="Report.user_id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
     api_tokens: WriteOnlyMapped[ApiToken] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

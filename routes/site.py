@@ -17,6 +17,7 @@ from flask import (
     Flask,
     Response,
     current_app,
+    flash,
     g,
     jsonify,
     redirect,
@@ -32,7 +33,9 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from extensions import db, limiter
+from routes import team_context
 from routes.api import problems
+from services import access
 from services.platform import health, readiness, request_id
 from services.timesheet.dates import format_minutes, utc_to_local
 
@@ -73,10 +76,13 @@ def init_app(app: Flask) -> None:
     app.after_request(log_request)
     app.register_error_handler(DBAPIError, database_error)
     app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(access.NotAllowed, not_allowed)
+    app.register_error_handler(access.NoTeam, no_team)
     app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(RateLimitExceeded, too_many_requests)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, internal_error)
+    app.context_processor(team_context.template_helpers)
     app.add_template_filter(hours_minutes, "hm")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_moment, "local_moment")
@@ -172,6 +178,23 @@ def csrf_error(error: CSRFError) -> ResponseReturnValue:
         "Bad Request",
         "The form expired or was not sent by this site. Go back, reload the page and try again.",
     )
+
+
+def not_allowed(error: access.NotAllowed) -> ResponseReturnValue:
+    """A role too low for the action, in a team the user sees (other teams' objects are 404)."""
+    db.session.rollback()
+    if problems.is_api_request():
+        return problems.problem(403, str(error))
+    return error_response(403, "Forbidden", str(error))
+
+
+def no_team(error: access.NoTeam) -> ResponseReturnValue:
+    if problems.is_api_request():
+        return problems.problem(
+            409, "You belong to no team yet: create one or accept an invitation on the web pages."
+        )
+    flash("Create a team, or ask for an invitation to one, to use that page.", "info")
+    return redirect(url_for("teams.index"))
 
 
 def untrusted_host(error: SecurityError) -> ResponseReturnValue:

@@ -6,10 +6,14 @@ from __future__ import annotations
 import random
 from datetime import date, time, timedelta
 
+from sqlalchemy import delete, select
+
 from extensions import db
-from models import Project, Task, TimeEntry, User
+from models import Project, Task, Team, TimeEntry, User
 from models.columns import utcnow
+from services import access
 from services.accounts.passwords import hash_password
+from services.accounts.teams import found_team, personal_team_name
 from services.accounts.users import find_user_by_email, normalize_email
 from services.timesheet.dates import local_to_utc, local_today, monday_of
 
@@ -32,6 +36,8 @@ def seed_demo(email: str, password: str, zone: str, *, replace: bool = False) ->
     if existing is not None:
         if not replace:
             raise DemoUserExists(email)
+        # Its teams go too (only the ones it founded alone: the demo team), then the user.
+        _delete_demo_teams(existing)
         db.session.delete(existing)
         db.session.flush()
     user = User(
@@ -43,7 +49,8 @@ def seed_demo(email: str, password: str, zone: str, *, replace: bool = False) ->
     )
     db.session.add(user)
     db.session.flush()
-    tasks = _projects_and_tasks(user)
+    team = found_team(user, personal_team_name(user.name))
+    tasks = _projects_and_tasks(team)
     today = local_today(zone)
     rng = random.Random(42)  # noqa: S311  (demo data, not secrets)
     first = monday_of(today) - timedelta(days=7)
@@ -55,14 +62,22 @@ def seed_demo(email: str, password: str, zone: str, *, replace: bool = False) ->
     return user
 
 
-def _projects_and_tasks(user: User) -> list[Task]:
+def _delete_demo_teams(user: User) -> None:
+    owned, others = access.owned_by(user.id), access.shared_with_others(user.id)
+    for team in db.session.scalars(select(Team).where(Team.id.in_(owned), Team.id.not_in(others))):
+        db.session.execute(delete(TimeEntry).where(access.team_entry_scope(team.id)))
+        db.session.delete(team)
+    db.session.flush()
+
+
+def _projects_and_tasks(team: Team) -> list[Task]:
     tasks: list[Task] = []
     for name, task_names in DEMO_PROJECTS.items():
-        project = Project(owner=user, name=name)
+        project = Project(team=team, name=name)
         tasks += [Task(project=project, name=task_name) for task_name in task_names]
         db.session.add(project)
     archived_name, archived_tasks = ARCHIVED_PROJECT
-    old = Project(owner=user, name=archived_name, archived=True)
+    old = Project(team=team, name=archived_name, archived=True)
     for task_name in archived_tasks:
         Task(project=old, name=task_name)
     db.session.add(old)

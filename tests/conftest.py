@@ -175,10 +175,12 @@ def make_user(
     email: str = "ada@example.com",
     name: str = "Ada",
     password: str = "correct horse battery",
+    team: bool = True,
     **fields,
 ):
     """Insert a user directly (no HTTP), committed, and return its id. Confirmed (the address
-    was proven) unless ``email_confirmed_at=None`` is given."""
+    was proven) unless ``email_confirmed_at=None`` is given. Like a registered account, they
+    own a personal team (``team=False``: a user in no team)."""
     from werkzeug.security import generate_password_hash
 
     from models import User
@@ -193,6 +195,11 @@ def make_user(
             **fields,
         )
         db.session.add(user)
+        if team:
+            from services.accounts.teams import found_team, personal_team_name
+
+            db.session.flush()
+            found_team(user, personal_team_name(name))
         db.session.commit()
         return user.id
 

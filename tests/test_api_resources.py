@@ -46,7 +46,7 @@ def test_project_names_follow_the_service_rules(any_app: Flask) -> None:
     client = any_app.test_client()
     before = snapshot(any_app)
     taken = client.post("/api/v1/projects", json={"name": "APOLLO"}, headers=owner.headers)
-    assert "already have a project" in assert_problem(taken, 409)["detail"]
+    assert "already has a project" in assert_problem(taken, 409)["detail"]
     empty = assert_problem(
         client.post("/api/v1/projects", json={"name": "   "}, headers=owner.headers), 422
     )

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, func, insert, select, text
 from extensions import db
 from models import Project, Report, Task, TimeEntry
 from tests.conftest import dispose, make_user, truncate_all
+from tests.team_support import personal_team_id
 from tests.worker_helpers import (  # noqa: F401  (redis_url is a fixture)
     app_like_worker,
     delete_prefixed_keys,
@@ -35,7 +36,7 @@ VISIBILITY = 3
 
 def seed_many(app, user_id: int) -> None:
     with app.app_context():
-        project = Project(owner_id=user_id, name="Bulk")
+        project = Project(team_id=personal_team_id(user_id), name="Bulk")
         task = Task(name="Work")
         project.tasks.append(task)
         db.session.add(project)

@@ -13,13 +13,14 @@ from sqlalchemy import text
 from extensions import db
 from models import Project
 from tests.conftest import make_user
+from tests.team_support import personal_team_id, team_of
 from tests.timesheet_support import count
 
 JSON = {"Accept": "application/json"}
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
-def probe_blueprint(owner_id: int) -> Blueprint:
+def probe_blueprint(team_id: int) -> Blueprint:
     bp = Blueprint("error_probe", __name__, url_prefix="/_probe")
 
     @bp.get("/bad")
@@ -36,13 +37,13 @@ def probe_blueprint(owner_id: int) -> Blueprint:
 
     @bp.get("/crash")
     def crash() -> str:
-        db.session.add(Project(owner_id=owner_id, name="half-written"))
+        db.session.add(Project(team_id=team_id, name="half-written"))
         db.session.flush()  # the row is in the transaction, sent to the database
         raise RuntimeError("boom")
 
     @bp.get("/sql-crash")
     def sql_crash() -> str:
-        db.session.add(Project(owner_id=owner_id, name="also half-written"))
+        db.session.add(Project(team_id=team_id, name="also half-written"))
         db.session.flush()
         db.session.execute(text("SELECT * FROM no_such_table"))
         return "unreachable"
@@ -57,7 +58,7 @@ def probe_blueprint(owner_id: int) -> Blueprint:
 @pytest.fixture
 def error_app(any_app: Flask) -> Flask:
     owner_id = make_user(any_app)
-    any_app.register_blueprint(probe_blueprint(owner_id))
+    any_app.register_blueprint(probe_blueprint(team_of(any_app, owner_id)))
     # Testing apps re-raise exceptions to the test by default; we want the real 500 page.
     any_app.config["PROPAGATE_EXCEPTIONS"] = False
     return any_app
@@ -129,7 +130,7 @@ def test_the_500_handler_itself_rolls_back(error_app: Flask) -> None:
 
     owner_id = make_user(error_app, email="grace@example.com")
     with error_app.test_request_context("/"):
-        db.session.add(Project(owner_id=owner_id, name="pending"))
+        db.session.add(Project(team_id=personal_team_id(owner_id), name="pending"))
         db.session.flush()
         _, status = internal_error(InternalServerError())
         assert status == 500

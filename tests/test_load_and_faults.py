@@ -68,6 +68,7 @@ def seed_users(database_url: str, folder: Path) -> list[tuple[str, int]]:
     """Users made in the database directly (sign-ups from one address would meet rate limits)."""
     from extensions import db
     from models import Project, Task
+    from tests.team_support import personal_team_id
 
     app = make_app(database_url, folder)
     users = []
@@ -75,7 +76,7 @@ def seed_users(database_url: str, folder: Path) -> list[tuple[str, int]]:
         email = f"load{n}@example.com"
         user_id = make_user(app, email=email, name=f"Load {n}", password=PASSWORD)
         with app.app_context():
-            project = Project(owner_id=user_id, name="Load")
+            project = Project(team_id=personal_team_id(user_id), name="Load")
             task = Task(name="Work")
             project.tasks.append(task)
             db.session.add(project)

@@ -6,8 +6,9 @@ import pytest
 from flask import Flask
 
 from extensions import db
-from models import Project
+from models import Project, User
 from services.projects import projects as project_service
+from tests.team_support import team_of
 from tests.timesheet_support import add_project, add_task, count, signed_in, snapshot
 
 
@@ -25,7 +26,11 @@ def test_create_project_redirects_to_it_with_a_flash(app: Flask) -> None:
     assert "<h1>Apollo Moon" in page
     with app.app_context():
         project = db.session.scalar(db.select(Project))
-        assert (project.owner_id, project.name, project.archived) == (user_id, "Apollo Moon", False)
+        assert (project.team_id, project.name, project.archived) == (
+            team_of(app, user_id),
+            "Apollo Moon",
+            False,
+        )
 
 
 def test_new_project_page_renders(app: Flask) -> None:
@@ -61,7 +66,7 @@ def test_duplicate_name_is_refused_whatever_the_case(app: Flask) -> None:
     add_project(app, user_id, "Apollo")
     response = client.post("/projects/new", data={"name": "APOLLO"})
     assert response.status_code == 422
-    assert "You already have a project called" in response.get_data(as_text=True)
+    assert "The team already has a project called" in response.get_data(as_text=True)
     assert project_names(app) == ["Apollo"]
 
 
@@ -81,7 +86,7 @@ def test_duplicate_race_is_caught_by_the_unique_constraint(any_app: Flask, monke
     monkeypatch.setattr(project_service, "_name_taken", lambda *args: False)
     response = client.post("/projects/new", data={"name": "Apollo"})
     assert response.status_code == 422
-    assert "You already have a project called" in response.get_data(as_text=True)
+    assert "The team already has a project called" in response.get_data(as_text=True)
     assert project_names(any_app) == ["Apollo"]
     # The session is usable again: the next request works.
     assert client.post("/projects/new", data={"name": "Zeus"}).status_code == 302
@@ -112,7 +117,7 @@ def test_rename_to_a_taken_or_empty_name_is_refused(app: Flask) -> None:
     before = snapshot(app)
     response = client.post(f"/projects/{project_id}/edit", data={"name": "apollo"})
     assert response.status_code == 422
-    assert "You already have a project called" in response.get_data(as_text=True)
+    assert "The team already has a project called" in response.get_data(as_text=True)
     response = client.post(f"/projects/{project_id}/edit", data={"name": " "})
     assert response.status_code == 422
     assert "Enter a name." in response.get_data(as_text=True)
@@ -193,16 +198,17 @@ def test_empty_list_offers_to_create_the_first_project(app: Flask) -> None:
     assert "No projects yet" in page and "Create project" in page
 
 
-def test_unique_names_per_owner_in_the_service(any_app: Flask) -> None:
+def test_unique_names_per_team_in_the_service(any_app: Flask) -> None:
     _, user_id = signed_in(any_app)
     _, other_id = signed_in(any_app, email="grace@example.com")
     with any_app.app_context():
-        project_service.create_project(user_id, "Apollo")
-        project_service.create_project(other_id, "Apollo")
+        user, other = db.session.get(User, user_id), db.session.get(User, other_id)
+        project_service.create_project(user, "Apollo")
+        project_service.create_project(other, "Apollo")
         with pytest.raises(project_service.NameTaken):
-            project_service.create_project(user_id, "apollo")
+            project_service.create_project(user, "apollo")
         with pytest.raises(project_service.InvalidName):
-            project_service.create_project(user_id, "\t \n")
+            project_service.create_project(user, "\t \n")
     assert count(any_app, Project) == 2
 
 

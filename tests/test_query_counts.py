@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from extensions import db
+from tests.conftest import make_user
 from tests.timesheet_support import add_entries, add_entry, add_project, add_task, signed_in
 
 MONDAY = date(2026, 11, 16)
@@ -133,3 +134,32 @@ def test_project_page_queries_do_not_grow_with_tasks(app: Flask, two_users) -> N
     few = queries_for(app, small, f"/projects/{small_project}")
     many = queries_for(app, big, f"/projects/{big_project}")
     assert few == many
+
+
+def team_with_members(app: Flask, members: int, entries_each: int) -> FlaskClient:
+    """A manager's client for a team of ``members`` people, each with entries this week."""
+    from models import Membership, User
+    from tests.team_support import add_member, team_of
+
+    manager_client, manager_id = signed_in(app, email=f"boss{members}@example.com")
+    team_id = team_of(app, manager_id)
+    task_ids = projects_with_tasks(app, manager_id, 3, 2)
+    for n in range(members):
+        person = make_user(app, email=f"p{members}-{n}@example.com", name=f"P{n}", team=False)
+        add_member(app, team_id, person, "member")
+        fill_week(app, person, task_ids, entries_each)
+    with app.app_context():
+        db.session.get(User, manager_id).current_team_id = team_id
+        manager = db.session.scalar(db.select(Membership).where(Membership.user_id == manager_id))
+        manager.role = "manager"
+        db.session.commit()
+    return manager_client
+
+
+def test_team_week_queries_do_not_grow_with_members_and_entries(app: Flask) -> None:
+    """The manager's grid: the user, the membership, the people (with their approval), the
+    sums. Four queries for 5 members or 50, for 2 entries each or 20."""
+    few = queries_for(app, team_with_members(app, 5, 2), "/team/week?week=2026-W47")
+    many = queries_for(app, team_with_members(app, 50, 20), "/team/week?week=2026-W47")
+    assert few == many, f"5 members: {few} queries, 50 members: {many} queries"
+    assert many <= 4

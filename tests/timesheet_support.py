@@ -14,13 +14,14 @@ from extensions import db
 from models import Project, Task, TimeEntry, User
 from services.timesheet.dates import local_to_utc
 from tests.conftest import login, make_user
+from tests.team_support import personal_team_id
 
 TIMESHEET_BLUEPRINTS = ("dashboard", "projects", "entries")
 
 
 def add_project(app: Flask, owner_id: int, name: str = "Apollo", archived: bool = False) -> int:
     with app.app_context():
-        project = Project(owner_id=owner_id, name=name, archived=archived)
+        project = Project(team_id=personal_team_id(owner_id), name=name, archived=archived)
         db.session.add(project)
         db.session.commit()
         return project.id

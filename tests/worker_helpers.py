@@ -220,10 +220,11 @@ def running_worker(
 def seed_entries(app: Flask, user_id: int) -> None:
     """Two projects, three tasks, three entries from 2024-03-04 to 03-05 and one on 03-09."""
     from models import Project, Task, TimeEntry
+    from tests.team_support import personal_team_id
 
     with app.app_context():
-        alpha = Project(owner_id=user_id, name="Alpha")
-        beta = Project(owner_id=user_id, name="=Beta")
+        alpha = Project(team_id=personal_team_id(user_id), name="Alpha")
+        beta = Project(team_id=personal_team_id(user_id), name="=Beta")
         design, build, ops = Task(name="Design"), Task(name="Build"), Task(name="Ops")
         alpha.tasks.extend([design, build])
         beta.tasks.append(ops)

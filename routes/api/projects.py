@@ -13,6 +13,7 @@ from routes.api.auth import caller
 from routes.api.blueprint import Answer, created_links, resource_blueprint
 from routes.api.paging import LIST_HEADERS, QUERY, list_headers, page_size
 from routes.api.schemas import ProjectCreate, ProjectListArgs, ProjectOut, ProjectUpdate
+from services import access
 from services.projects import projects as project_service
 from services.projects.projects import InvalidName, NameTaken
 
@@ -41,9 +42,11 @@ class Projects(MethodView):
     @blp.arguments(ProjectListArgs, **QUERY)
     @blp.response(200, ProjectOut(many=True), headers=LIST_HEADERS)
     def get(self, args: dict[str, Any]) -> Answer:
-        """List projects, active (default) or archived, by name."""
+        """List the projects of the caller's current team (the one the web pages show), active
+        (default) or archived, by name."""
+        team_id = access.require_current(caller(), "see_team").team_id
         listing = project_service.list_projects(
-            caller().id, archived=args["archived"], page=args["page"], per_page=page_size(args)
+            team_id, archived=args["archived"], page=args["page"], per_page=page_size(args)
         )
         return listing.page.items, list_headers(listing.page)
 
@@ -58,7 +61,7 @@ class Projects(MethodView):
     def post(self, data: dict[str, Any]) -> Answer:
         """Create a project."""
         try:
-            project = project_service.create_project(caller().id, data["name"])
+            project = project_service.create_project(caller(), data["name"])
         except InvalidName as error:
             return name_problem(error)
         return project, {"Location": url_for(".Project", project_id=project.id)}
@@ -82,7 +85,7 @@ class ProjectItem(MethodView):
             return not_found()
         try:
             return project_service.update_project(
-                project, name=data.get("name"), archived=data.get("archived")
+                caller(), project, name=data.get("name"), archived=data.get("archived")
             )
         except InvalidName as error:
             return name_problem(error)

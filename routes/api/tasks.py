@@ -50,7 +50,7 @@ class ProjectTasks(MethodView):
         if project is None:
             return not_found("project")
         try:
-            task = task_service.create_task(project, data["name"])
+            task = task_service.create_task(caller(), project, data["name"])
         except InvalidName as error:
             return name_problem(error)
         return task, {"Location": url_for(".Task", task_id=task.id)}
@@ -73,6 +73,8 @@ class TaskItem(MethodView):
         if task is None:
             return not_found()
         try:
-            return task_service.update_task(task, name=data.get("name"), closed=data.get("closed"))
+            return task_service.update_task(
+                caller(), task, name=data.get("name"), closed=data.get("closed")
+            )
         except InvalidName as error:
             return name_problem(error)

@@ -128,6 +128,10 @@ def entry_data(entry: TimeEntry) -> dict[str, object]:
 def delete(entry_id: int) -> ResponseReturnValue:
     entry = owned_entry(entry_id)
     day, minutes = entry.spent_on, entry.minutes
-    entry_service.delete_entry(entry)
+    try:
+        entry_service.delete_entry(entry)
+    except EntryError as error:
+        flash(error.message, "error")
+        return redirect(week_url(day)), 303
     flash(f"Deleted the entry of {format_minutes(minutes)} on {day:%a %d %b}.", "success")
     return redirect(week_url(day))

@@ -1,5 +1,5 @@
-"""Projects and the tasks inside them. Every id in a URL is looked up through the owner-filtered
-service queries; an id that is not the signed-in user's answers 404."""
+"""Projects and the tasks inside them. Every id in a URL is looked up through the team-scoped
+service queries (an id of another team answers 404); the services check the role (403)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from routes.fields import add_error, required
 from routes.lookup import found_or_404
 from routes.pagination import page_arg
 from routes.projects.forms import NameForm
+from routes.team_context import team_required
 from services.projects import projects as project_service
 from services.projects import tasks as task_service
 from services.projects.projects import InvalidName
@@ -40,8 +41,9 @@ def back_to(project: Project) -> ResponseReturnValue:
 @login_required
 def index() -> ResponseReturnValue:
     archived = request.args.get("show") == "archived"
+    team_id = team_required().team_id
     listing = project_service.list_projects(
-        current_user.id,
+        team_id,
         archived=archived,
         page=page_arg(),
         per_page=current_app.config["PROJECTS_PER_PAGE"],
@@ -50,7 +52,7 @@ def index() -> ResponseReturnValue:
         "projects/index.html",
         listing=listing,
         archived=archived,
-        counts=project_service.count_projects(current_user.id),
+        counts=project_service.count_projects(team_id),
         form=NameForm(),
     )
 
@@ -58,10 +60,11 @@ def index() -> ResponseReturnValue:
 @bp.route("/projects/new", methods=["GET", "POST"])
 @login_required
 def create() -> ResponseReturnValue:
+    team_required("manage_projects")  # the form itself is refused to members too
     form = NameForm()
     if form.validate_on_submit():
         try:
-            project = project_service.create_project(current_user.id, required(form.name.data))
+            project = project_service.create_project(current_user, required(form.name.data))
         except InvalidName as error:
             add_error(form.name, str(error))
         else:
@@ -92,10 +95,11 @@ def render_project(project: Project, task_form: NameForm, status: int) -> Respon
 @login_required
 def edit(project_id: int) -> ResponseReturnValue:
     project = owned_project(project_id)
+    project_service.require_manager_of(current_user, project)  # the form too, not only a POST
     form = NameForm(data={"name": project.name})
     if form.validate_on_submit():
         try:
-            project_service.rename_project(project, required(form.name.data))
+            project_service.rename_project(current_user, project, required(form.name.data))
         except InvalidName as error:
             add_error(form.name, str(error))
         else:
@@ -108,7 +112,7 @@ def edit(project_id: int) -> ResponseReturnValue:
 @bp.post("/projects/<int:project_id>/archive")
 @login_required
 def archive(project_id: int) -> ResponseReturnValue:
-    project = project_service.set_archived(owned_project(project_id), True)
+    project = project_service.set_archived(current_user, owned_project(project_id), True)
     flash(f"Project “{project.name}” archived: its tasks no longer take new time.", "success")
     return back_to(project)
 
@@ -116,7 +120,7 @@ def archive(project_id: int) -> ResponseReturnValue:
 @bp.post("/projects/<int:project_id>/unarchive")
 @login_required
 def unarchive(project_id: int) -> ResponseReturnValue:
-    project = project_service.set_archived(owned_project(project_id), False)
+    project = project_service.set_archived(current_user, owned_project(project_id), False)
     flash(f"Project “{project.name}” is active again.", "success")
     return back_to(project)
 
@@ -131,7 +135,7 @@ def create_task(project_id: int) -> ResponseReturnValue:
     form = NameForm()
     if form.validate_on_submit():
         try:
-            task = task_service.create_task(project, required(form.name.data))
+            task = task_service.create_task(current_user, project, required(form.name.data))
         except InvalidName as error:
             add_error(form.name, str(error))
         else:
@@ -144,10 +148,11 @@ def create_task(project_id: int) -> ResponseReturnValue:
 @login_required
 def edit_task(task_id: int) -> ResponseReturnValue:
     task = owned_task(task_id)
+    project_service.require_manager_of(current_user, task.project)
     form = NameForm(data={"name": task.name})
     if form.validate_on_submit():
         try:
-            task_service.rename_task(task, required(form.name.data))
+            task_service.rename_task(current_user, task, required(form.name.data))
         except InvalidName as error:
             add_error(form.name, str(error))
         else:
@@ -160,7 +165,7 @@ def edit_task(task_id: int) -> ResponseReturnValue:
 @bp.post("/tasks/<int:task_id>/close")
 @login_required
 def close_task(task_id: int) -> ResponseReturnValue:
-    task = task_service.set_closed(owned_task(task_id), True)
+    task = task_service.set_closed(current_user, owned_task(task_id), True)
     flash(f"Task “{task.name}” closed.", "success")
     return back_to(task.project)
 
@@ -168,6 +173,6 @@ def close_task(task_id: int) -> ResponseReturnValue:
 @bp.post("/tasks/<int:task_id>/reopen")
 @login_required
 def reopen_task(task_id: int) -> ResponseReturnValue:
-    task = task_service.set_closed(owned_task(task_id), False)
+    task = task_service.set_closed(current_user, owned_task(task_id), False)
     flash(f"Task “{task.name}” reopened.", "success")
     return back_to(task.project)

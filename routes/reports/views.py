@@ -7,6 +7,8 @@ told).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -14,20 +16,26 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     send_from_directory,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import DateField
+from wtforms import DateField, SelectField
+
+# wtforms 3.3 wants SelectChoice (tuples are deprecated); the stubs predate it.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired
 
-from models import Report
+from models import Membership, Report
 from routes.fields import required
 from routes.lookup import found_or_404
+from routes.team_context import team_required
 from services.platform.queue import QueueUnavailable
 from services.reports import exports as reports
+from services.reports import team as team_reports
 from services.timesheet.dates import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -41,6 +49,27 @@ QUEUE_DOWN = (
 class ExportForm(FlaskForm):
     date_from = DateField("From", validators=[InputRequired("Choose the first day.")])
     date_to = DateField("To", validators=[InputRequired("Choose the last day.")])
+
+
+def optional_int(value: object) -> int | None:
+    """A select's value as an id; empty (everyone, all projects) or junk is None."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+class TeamReportForm(ExportForm):
+    """The team report's selection; sent as a query string (GET) for the list on screen, and
+    as a form (POST) for the CSV export."""
+
+    class Meta:
+        # The GET list changes nothing; the POST export is checked by the app-wide CSRFProtect.
+        csrf = False
+
+    person = SelectField("Person", coerce=optional_int, validate_choice=False)
+    project = SelectField("Project", coerce=optional_int, validate_choice=False)
 
 
 def owned_report(report_id: int) -> Report:
@@ -133,3 +162,81 @@ def download(report_id: int) -> ResponseReturnValue:
     return send_from_directory(
         path.parent, path.name, as_attachment=True, download_name=name, mimetype="text/csv"
     )
+
+
+# --- Team reports (managers) --------------------------------------------------------------------
+
+
+def team_form(formdata: Any) -> tuple[TeamReportForm, Membership]:
+    membership = team_required("see_team_time")
+    today = local_today(current_user.timezone)
+    form = TeamReportForm(formdata=formdata, date_from=today.replace(day=1), date_to=today)
+    people, projects = team_reports.choices(membership.team_id)
+    form.person.choices = [SelectChoice("", "Everyone")] + [
+        SelectChoice(str(pid), name) for pid, name in people
+    ]
+    form.project.choices = [SelectChoice("", "All projects")] + [
+        SelectChoice(str(pid), name) for pid, name in projects
+    ]
+    return form, membership
+
+
+@bp.get("/team")
+@login_required
+def team() -> ResponseReturnValue:
+    form, membership = team_form(request.args or None)
+    result, status = None, 200
+    if form.validate():
+        try:
+            selection = team_reports.make_filter(
+                membership,
+                required(form.date_from.data),
+                required(form.date_to.data),
+                form.person.data,
+                form.project.data,
+            )
+        except reports.InvalidReportRange as exc:
+            form.date_to.errors = [*form.date_to.errors, str(exc)]
+            status = 400
+        else:
+            result = team_reports.team_report(selection)
+    elif request.args:
+        status = 400
+    page = render_template(
+        "reports/team.html",
+        form=form,
+        result=result,
+        team=membership.team,
+        limit=team_reports.LIST_LIMIT,
+    )
+    return page, status
+
+
+@bp.post("/team")
+@login_required
+def team_export() -> ResponseReturnValue:
+    form, membership = team_form(None)
+    form.process(request.form)
+    if not form.validate():
+        return render_template(
+            "reports/team.html", form=form, result=None, team=membership.team
+        ), 400
+    try:
+        report = reports.request_export(
+            current_user.id,
+            required(form.date_from.data),
+            required(form.date_to.data),
+            team_id=membership.team_id,
+            person_id=form.person.data,
+            project_id=form.project.data,
+        )
+    except reports.InvalidReportRange as exc:
+        form.date_to.errors = [*form.date_to.errors, str(exc)]
+        return render_template(
+            "reports/team.html", form=form, result=None, team=membership.team
+        ), 400
+    except QueueUnavailable:
+        flash(QUEUE_DOWN, "error")
+        return redirect(url_for("reports.team")), 303
+    flash("The team export is on its way. This page shows its progress.", "success")
+    return redirect(url_for("reports.show", report_id=report.id))

@@ -21,6 +21,7 @@ from models import User
 from models.columns import utcnow
 from services.accounts import sessions, signed_links
 from services.accounts.passwords import hash_password, verify_password
+from services.accounts.teams import found_team, personal_team_name
 from services.platform import mail, queue
 from services.platform.text import check_printable
 
@@ -94,6 +95,8 @@ def _insert_account(name: str, email: str, password_hash: str, *, confirmed: boo
     )
     db.session.add(user)
     try:
+        db.session.flush()
+        found_team(user, personal_team_name(user.name))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -1,8 +1,8 @@
-"""Projects of one user: every query here is filtered by the owner.
+"""Projects of a team: every query here is built on the access policy's scopes.
 
-Ownership lives in the queries, never in a check after loading: a project id that is not the
-user's is simply not found, and the route answers 404 for it exactly as for an id that does not
-exist, so nobody can tell the two apart.
+Visibility lives in the queries, never in a check after loading: a project id of a team the
+user is not in is simply not found, and the route answers 404 for it exactly as for an id that
+does not exist. Changing a project needs the ``manage_projects`` ability in its team (403).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models import Project, Task
+from models import Project, Task, User
 from models.columns import name_key
 from services import access
 from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
@@ -45,10 +45,10 @@ def clean_name(name: str) -> str:
     return cleaned
 
 
-def get_project_for(owner_id: int, project_id: int) -> Project | None:
+def get_project_for(user_id: int, project_id: int) -> Project | None:
     if not access.is_possible_id(project_id):
         return None
-    return db.session.scalar(access.projects_of(owner_id).where(Project.id == project_id))
+    return db.session.scalar(access.projects_of(user_id).where(Project.id == project_id))
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,18 @@ class ProjectList:
     rows: list[ProjectRow]
 
 
-def list_projects(owner_id: int, *, archived: bool, page: int, per_page: int) -> ProjectList:
-    """One page of the user's active (or archived) projects with their task counts and first
+def require_manager_of(user: User, project: Project) -> None:
+    """Changing a project or its tasks needs ``manage_projects`` in the project's team."""
+    access.require_in_team(user.id, project.team_id, "manage_projects")
+
+
+def list_projects(team_id: int, *, archived: bool, page: int, per_page: int) -> ProjectList:
+    """One page of the team's active (or archived) projects with their task counts and first
     ``TASK_NAMES_SHOWN`` open task names. Never loads every task: two more queries, whatever the
-    number of projects or tasks (counts grouped in SQL, names limited by a window function)."""
+    number of projects or tasks (counts grouped in SQL, names limited by a window function).
+    ``team_id`` comes from the user's current membership (access.current_membership)."""
     query = (
-        access.projects_of(owner_id)
+        access.projects_of_team(team_id)
         .where(Project.archived.is_(archived))
         .order_by(func.lower(Project.name), Project.id)
     )
@@ -130,11 +136,11 @@ def _first_open_task_names(project_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
-def count_projects(owner_id: int) -> dict[bool, int]:
-    """How many active (False) and archived (True) projects the user has: for the tab labels."""
+def count_projects(team_id: int) -> dict[bool, int]:
+    """How many active (False) and archived (True) projects the team has: for the tab labels."""
     rows = db.session.execute(
         select(Project.archived, func.count())
-        .where(access.project_scope(owner_id))
+        .where(Project.team_id == team_id)
         .group_by(Project.archived)
     )
     counts = {False: 0, True: 0}
@@ -143,12 +149,8 @@ def count_projects(owner_id: int) -> dict[bool, int]:
     return counts
 
 
-def _name_taken(owner_id: int, name: str, except_id: int | None) -> bool:
-    query = (
-        access.projects_of(owner_id)
-        .with_only_columns(Project.id)
-        .where(Project.name_key == name_key(name))
-    )
+def _name_taken(team_id: int, name: str, except_id: int | None) -> bool:
+    query = select(Project.id).where(Project.team_id == team_id, Project.name_key == name_key(name))
     if except_id is not None:
         query = query.where(Project.id != except_id)
     return db.session.scalar(query.limit(1)) is not None
@@ -165,22 +167,25 @@ def commit_or_name_taken(message: str) -> None:
 
 
 def project_name_taken(name: str) -> str:
-    return f"You already have a project called “{name}”."
+    return f"The team already has a project called “{name}”."
 
 
-def create_project(owner_id: int, name: str) -> Project:
+def create_project(user: User, name: str) -> Project:
+    """A new project in the user's current team (``manage_projects`` needed)."""
+    membership = access.require_current(user, "manage_projects")
     name = clean_name(name)
-    if _name_taken(owner_id, name, None):
+    if _name_taken(membership.team_id, name, None):
         raise NameTaken(project_name_taken(name))
-    project = Project(owner_id=owner_id, name=name)
+    project = Project(team_id=membership.team_id, name=name)
     db.session.add(project)
     commit_or_name_taken(project_name_taken(name))
     return project
 
 
-def rename_project(project: Project, name: str) -> Project:
+def rename_project(user: User, project: Project, name: str) -> Project:
+    require_manager_of(user, project)
     name = clean_name(name)
-    if _name_taken(project.owner_id, name, project.id):
+    if _name_taken(project.team_id, name, project.id):
         raise NameTaken(project_name_taken(name))
     project.name = name
     commit_or_name_taken(project_name_taken(name))
@@ -188,12 +193,14 @@ def rename_project(project: Project, name: str) -> Project:
 
 
 def update_project(
-    project: Project, *, name: str | None = None, archived: bool | None = None
+    user: User, project: Project, *, name: str | None = None, archived: bool | None = None
 ) -> Project:
-    """Rename and/or (un)archive in one commit: a refused name changes nothing."""
+    """Rename and/or (un)archive in one commit (the API's PATCH): a refused name changes
+    nothing."""
+    require_manager_of(user, project)
     if name is not None:
         name = clean_name(name)
-        if _name_taken(project.owner_id, name, project.id):
+        if _name_taken(project.team_id, name, project.id):
             raise NameTaken(project_name_taken(name))
         project.name = name
     if archived is not None:
@@ -202,7 +209,8 @@ def update_project(
     return project
 
 
-def set_archived(project: Project, archived: bool) -> Project:
+def set_archived(user: User, project: Project, archived: bool) -> Project:
+    require_manager_of(user, project)
     project.archived = archived
     db.session.commit()
     return project

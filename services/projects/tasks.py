@@ -1,5 +1,6 @@
-"""Tasks inside a user's projects. A task belongs to a user through its project, so every query
-joins the project and filters by its owner."""
+"""Tasks inside a team's projects. A task belongs to a team through its project, so every query
+joins the project and filters by the access policy's project scope. Changing tasks needs
+``manage_projects`` in the project's team."""
 
 from __future__ import annotations
 
@@ -7,16 +8,21 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Project, Task
+from models import Project, Task, User
 from models.columns import name_key
 from services import access
-from services.projects.projects import NameTaken, clean_name, commit_or_name_taken
+from services.projects.projects import (
+    NameTaken,
+    clean_name,
+    commit_or_name_taken,
+    require_manager_of,
+)
 
 
-def get_task_for(owner_id: int, task_id: int) -> Task | None:
+def get_task_for(user_id: int, task_id: int) -> Task | None:
     if not access.is_possible_id(task_id):
         return None
-    return db.session.scalar(access.tasks_of(owner_id).where(Task.id == task_id))
+    return db.session.scalar(access.tasks_of(user_id).where(Task.id == task_id))
 
 
 def list_tasks(project: Project, *, page: int, per_page: int) -> Pagination:
@@ -28,20 +34,20 @@ def list_tasks(project: Project, *, page: int, per_page: int) -> Pagination:
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
-def open_tasks_for(owner_id: int) -> list[Task]:
+def open_tasks_for(user_id: int) -> list[Task]:
     """What time can be logged on: the user's open tasks in active projects, project loaded."""
     query = (
-        access.tasks_of(owner_id)
+        access.tasks_of(user_id)
         .where(Task.closed.is_(False), Project.archived.is_(False))
         .order_by(func.lower(Project.name), func.lower(Task.name), Task.id)
     )
     return list(db.session.scalars(query))
 
 
-def get_open_task_for(owner_id: int, task_id: int) -> Task | None:
+def get_open_task_for(user_id: int, task_id: int) -> Task | None:
     if not access.is_possible_id(task_id):
         return None
-    query = access.tasks_of(owner_id).where(
+    query = access.tasks_of(user_id).where(
         Task.id == task_id, Task.closed.is_(False), Project.archived.is_(False)
     )
     return db.session.scalar(query)
@@ -58,7 +64,8 @@ def task_name_taken(name: str) -> str:
     return f"This project already has a task called “{name}”."
 
 
-def create_task(project: Project, name: str) -> Task:
+def create_task(user: User, project: Project, name: str) -> Task:
+    require_manager_of(user, project)
     name = clean_name(name)
     if _name_taken(project.id, name, None):
         raise NameTaken(task_name_taken(name))
@@ -68,7 +75,8 @@ def create_task(project: Project, name: str) -> Task:
     return task
 
 
-def rename_task(task: Task, name: str) -> Task:
+def rename_task(user: User, task: Task, name: str) -> Task:
+    require_manager_of(user, task.project)
     name = clean_name(name)
     if _name_taken(task.project_id, name, task.id):
         raise NameTaken(task_name_taken(name))
@@ -77,8 +85,12 @@ def rename_task(task: Task, name: str) -> Task:
     return task
 
 
-def update_task(task: Task, *, name: str | None = None, closed: bool | None = None) -> Task:
-    """Rename and/or close (reopen) in one commit: a refused name changes nothing."""
+def update_task(
+    user: User, task: Task, *, name: str | None = None, closed: bool | None = None
+) -> Task:
+    """Rename and/or close (reopen) in one commit (the API's PATCH): a refused name changes
+    nothing."""
+    require_manager_of(user, task.project)
     if name is not None:
         name = clean_name(name)
         if _name_taken(task.project_id, name, task.id):
@@ -90,7 +102,8 @@ def update_task(task: Task, *, name: str | None = None, closed: bool | None = No
     return task
 
 
-def set_closed(task: Task, closed: bool) -> Task:
+def set_closed(user: User, task: Task, closed: bool) -> Task:
+    require_manager_of(user, task.project)
     task.closed = closed
     db.session.commit()
     return task

@@ -41,13 +41,15 @@ def write_report(
     zone: tzinfo,
     on_progress: Callable[[int], None] | None = None,
     progress_every: int = 5000,
+    with_person: bool = False,
 ) -> int:
     """Write the entries, then per-project, per-day and grand totals. Return the entry count.
 
-    ``on_progress(rows_so_far)`` is called every ``progress_every`` rows.
+    ``on_progress(rows_so_far)`` is called every ``progress_every`` rows. ``with_person`` (team
+    reports): each row carries the person's name last, written as a last "person" column.
     """
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
+    writer.writerow((*HEADER, "person") if with_person else HEADER)
     per_project: defaultdict[str, int] = defaultdict(int)
     per_day: defaultdict[date, int] = defaultdict(int)
     # Bounded caches (days in the range, distinct durations, names): the per-row work is then
@@ -56,7 +58,8 @@ def write_report(
     hours_text: dict[int, str] = {}
     cell_text: dict[str, str] = {}
     count = 0
-    for spent_on, started_at, minutes, note, project, task in rows:
+    person: list[str]
+    for spent_on, started_at, minutes, note, project, task, *person in rows:
         day = day_text.get(spent_on)
         if day is None:
             day = day_text[spent_on] = spent_on.isoformat()
@@ -81,6 +84,7 @@ def write_report(
                 minutes,
                 spent,
                 safe_cell(note) if note else note,
+                *[safe_cell(name) for name in person],
             )
         )
         per_project[project] += minutes

@@ -8,8 +8,12 @@ stored entry, with the rules that keep the data sane.
   The write lock is taken before the day's total is read, so two requests cannot both squeeze
   under the limit: PostgreSQL locks the user's row, SQLite begins with BEGIN IMMEDIATE
   (``services/platform/transactions.py``).
-- The task must be one of the user's open tasks in an active project. An edited entry may keep
-  its current task even after that task was closed or its project archived.
+- The task must be one of the user's open tasks in an active project of one of their teams. An
+  edited entry may keep its current task even after that task was closed or its project archived.
+- A locked week (approved, or past the team's grace period: services/timesheet/locks.py) takes no
+  change: no entry is created in it, changed, moved into or out of it, or deleted. The check is
+  here, in the write functions every interface calls, after the write lock is taken (approving
+  takes the same lock), so a week cannot be approved between the check and the write.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from services.timesheet.dates import (
     local_to_utc,
     utc_to_local,
 )
+from services.timesheet.locks import WeekLocked, ensure_open
 
 NOTE_MAX_LENGTH = 500
 
@@ -128,7 +133,7 @@ def minutes_on_day(user_id: int, day: date, except_id: int | None = None) -> int
 
 def create_entry(user: User, data: EntryInput) -> TimeEntry:
     entry = TimeEntry(user_id=user.id)
-    _apply(user, entry, data, current_task_id=None)
+    _apply(user, entry, data, current_task_id=None, existing=False)
     db.session.add(entry)
     db.session.commit()
     return entry
@@ -137,35 +142,61 @@ def create_entry(user: User, data: EntryInput) -> TimeEntry:
 def update_entry(user: User, entry: TimeEntry, data: EntryInput) -> TimeEntry:
     if entry.user_id != user.id:  # the route only passes entries from get_entry_for
         raise LookupError("not this user's entry")
-    _apply(user, entry, data, current_task_id=entry.task_id)
+    _apply(user, entry, data, current_task_id=entry.task_id, existing=True)
     db.session.commit()
     return entry
 
 
 def delete_entry(entry: TimeEntry) -> None:
+    """Delete an entry (the caller found it through the user's scope), unless its week is
+    locked: raises EntryError on the ``day`` field then."""
+    _lock_user(entry.user_id)
+    _ensure_week_open(entry.user_id, entry.task.project.team_id, entry.spent_on)
     db.session.delete(entry)
     db.session.commit()
 
 
-def _apply(user: User, entry: TimeEntry, data: EntryInput, current_task_id: int | None) -> None:
+def _ensure_week_open(user_id: int, team_id: int, day: date) -> None:
+    try:
+        ensure_open(user_id, team_id, day)
+    except WeekLocked as locked:
+        db.session.rollback()
+        raise EntryError("day", str(locked)) from None
+
+
+def _apply(
+    user: User,
+    entry: TimeEntry,
+    data: EntryInput,
+    current_task_id: int | None,
+    existing: bool,
+) -> None:
     """Lock, validate everything, then write: a refused entry changes nothing (and its
-    transaction is ended at once, releasing the lock)."""
+    transaction is ended at once, releasing the lock). For an ``existing`` entry, the week it
+    is in now must be open too (read after the lock)."""
     _lock_user(user.id)
     try:
-        _check_and_set(user, entry, data, current_task_id)
+        _check_and_set(user, entry, data, current_task_id, existing)
     except EntryError:
         db.session.rollback()
         raise
 
 
 def _check_and_set(
-    user: User, entry: TimeEntry, data: EntryInput, current_task_id: int | None
+    user: User,
+    entry: TimeEntry,
+    data: EntryInput,
+    current_task_id: int | None,
+    existing: bool,
 ) -> None:
     try:
         check_year(data.day)
     except BadDate as error:
         raise EntryError("day", str(error)) from None
     task = _task_for(user.id, data.task_id, current_task_id)
+    if existing:  # the week it leaves
+        _ensure_week_open(user.id, entry.task.project.team_id, entry.spent_on)
+    _ensure_week_open(user.id, task.project.team_id, data.day)
     started_at, minutes, field = _start_and_minutes(user, data)
     note = (data.note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:

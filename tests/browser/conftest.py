@@ -121,6 +121,9 @@ def server_env(folder: Path) -> dict[str, str]:
         TIMESHEET_INSTANCE_PATH=str(folder / "instance"),
         # The development outbox (off in testing by default): sign-up reads its link there.
         FLASK_MAIL_OUTBOX="true",
+        # Mails are logged at INFO when no MAIL_SERVER is set: the team test reads its
+        # invitation links from the server log.
+        FLASK_LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
         # Every test signs up and logs in from 127.0.0.1: the limits are raised, as a load test
         # would raise them, from the environment.

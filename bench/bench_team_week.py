@@ -1,0 +1,103 @@
+"""Team week: SQL queries and response time as the team grows.
+
+    .venv/bin/python bench/bench_team_week.py [--members 5,50] [--entries 20]
+
+For each size, a fresh SQLite file (migrated to head) gets a team with a manager, 3 projects x 2
+tasks and that many members, each with ``--entries`` entries in one ISO week; then the manager's
+GET /team/week is sent 20 times through the test client. Prints the queries per request (must be
+the same for every size: no N+1) and the median time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MONDAY = date(2026, 11, 16)
+ROUNDS = 20
+URL = "/team/week?week=2026-W47"
+
+
+def run(members: int, entries_each: int) -> tuple[int, float]:
+    sys.path.insert(0, str(ROOT))
+    from flask_migrate import upgrade
+    from sqlalchemy import event
+
+    from app import create_app
+    from extensions import db
+    from models import Membership, Project, Task, TimeEntry, User
+    from services.accounts.teams import found_team
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(
+            "testing",
+            instance_path=folder,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.sqlite3",
+        )
+        with app.app_context():
+            upgrade()
+            manager = User(email="boss@example.com", name="Boss", password_hash="-")
+            db.session.add(manager)
+            db.session.flush()
+            team = found_team(manager, "Bench team")
+            db.session.flush()
+            manager_membership = db.session.scalar(db.select(Membership))
+            manager_membership.role = "manager"
+            projects = [Project(team=team, name=f"P{p}") for p in range(3)]
+            tasks = [Task(project=project, name=f"T{t}") for project in projects for t in range(2)]
+            db.session.add_all(tasks)
+            for n in range(members):
+                person = User(email=f"p{n}@example.com", name=f"Person {n}", password_hash="-")
+                db.session.add(Membership(team=team, user=person, role="member"))
+                for e in range(entries_each):
+                    day = MONDAY + timedelta(days=e % 7)
+                    db.session.add(
+                        TimeEntry(
+                            user=person,
+                            task=tasks[(n + e) % len(tasks)],
+                            spent_on=day,
+                            started_at=datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+                            + timedelta(minutes=e),
+                            minutes=15,
+                        )
+                    )
+            db.session.commit()
+            token = manager.session_token
+            engine = db.engine
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+        statements: list[str] = []
+        assert client.get(URL).status_code == 200  # warm-up
+        event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        timings = []
+        for _ in range(ROUNDS):
+            began = time.perf_counter()
+            assert client.get(URL).status_code == 200
+            timings.append(time.perf_counter() - began)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        return len(statements) // ROUNDS, statistics.median(timings) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", default="5,50")
+    parser.add_argument("--entries", type=int, default=20, help="entries per member")
+    options = parser.parse_args()
+    sizes = [int(size) for size in options.members.split(",")]
+    print(f"{'members':>8} {'entries':>8} {'queries/request':>16} {'median ms':>10}")
+    for size in sizes:
+        queries, median_ms = run(size, options.entries)
+        print(f"{size:>8} {size * options.entries:>8} {queries:>16} {median_ms:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()

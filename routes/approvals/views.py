@@ -1,0 +1,161 @@
+"""The team's weeks (blueprint ``approvals``): the team week grid for managers, one person's
+week, and the approval steps (submit, approve, send back, reopen), all in the current team.
+
+Thin: the services check the roles (403 through access.NotAllowed) and the transitions
+(ApprovalError, shown as a flash); a person outside the current team is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import Length
+
+from routes.team_context import team_required
+from services.timesheet import approvals, team_week
+from services.timesheet.approvals import COMMENT_MAX_LENGTH, ApprovalError
+from services.timesheet.dates import BadDate, Week, local_today, parse_week
+
+bp = Blueprint("approvals", __name__)
+
+
+class WeekActionForm(FlaskForm):
+    week = HiddenField()
+    comment = TextAreaField(
+        "Comment",
+        validators=[Length(max=COMMENT_MAX_LENGTH)],
+        render_kw={"maxlength": COMMENT_MAX_LENGTH, "rows": 2},
+    )
+
+
+def chosen_week(value: str | None) -> Week:
+    today = local_today(current_user.timezone)
+    try:
+        return parse_week(value, None, today)
+    except BadDate as error:
+        abort(400, description=f"{error} Use the arrows on the week page to move between weeks.")
+
+
+@bp.get("/team/week")
+@login_required
+def team_week_page() -> ResponseReturnValue:
+    membership = team_required("see_team_time")
+    week = chosen_week(request.args.get("week"))
+    grid = team_week.team_week(membership, week)
+    return render_template("approvals/team_week.html", grid=grid, team=membership.team)
+
+
+@bp.get("/team/people/<int:user_id>/week")
+@login_required
+def person_week(user_id: int) -> ResponseReturnValue:
+    membership = team_required("see_team_time")
+    try:
+        person = team_week.person_of_team(membership, user_id)
+    except LookupError:
+        abort(404)
+    week = chosen_week(request.args.get("week"))
+    entries = team_week.person_week_entries(membership, user_id, week)
+    state = approvals.week_state(membership.team, user_id, week.monday)
+    return render_template(
+        "approvals/person_week.html",
+        person=person,
+        week=week,
+        entries=entries,
+        minutes=sum(entry.minutes for entry in entries),
+        state=state,
+        team=membership.team,
+        form=WeekActionForm(formdata=None, week=week.label),
+    )
+
+
+def posted_week() -> tuple[WeekActionForm, Week]:
+    form = WeekActionForm()
+    if not form.validate_on_submit():
+        abort(400, description="The form was incomplete. Go back, reload the page and try again.")
+    return form, chosen_week(form.week.data)
+
+
+def step(call: Callable[..., object], *args: object, done: str, back: str) -> ResponseReturnValue:
+    try:
+        call(*args)
+    except ApprovalError as error:
+        flash(str(error), "error")
+    except LookupError:
+        abort(404)
+    else:
+        flash(done, "success")
+    return redirect(back)
+
+
+@bp.post("/week/submit")
+@login_required
+def submit() -> ResponseReturnValue:
+    membership = team_required("log_time")
+    _, week = posted_week()
+    return step(
+        approvals.submit_week,
+        current_user,
+        membership.team_id,
+        week.monday,
+        done=f"Week {week.label} submitted to {membership.team.name} for approval.",
+        back=url_for("dashboard.week", week=week.label),
+    )
+
+
+def person_back(user_id: int, week: Week) -> str:
+    return url_for("approvals.person_week", user_id=user_id, week=week.label)
+
+
+@bp.post("/team/people/<int:user_id>/week/approve")
+@login_required
+def approve(user_id: int) -> ResponseReturnValue:
+    membership = team_required("approve_weeks")
+    _, week = posted_week()
+    return step(
+        approvals.approve_week,
+        current_user,
+        membership.team_id,
+        user_id,
+        week.monday,
+        done=f"Week {week.label} approved: it is locked now.",
+        back=person_back(user_id, week),
+    )
+
+
+@bp.post("/team/people/<int:user_id>/week/reject")
+@login_required
+def reject(user_id: int) -> ResponseReturnValue:
+    membership = team_required("approve_weeks")
+    form, week = posted_week()
+    return step(
+        approvals.reject_week,
+        current_user,
+        membership.team_id,
+        user_id,
+        week.monday,
+        form.comment.data or "",
+        done=f"Week {week.label} sent back with your comment.",
+        back=person_back(user_id, week),
+    )
+
+
+@bp.post("/team/people/<int:user_id>/week/reopen")
+@login_required
+def reopen(user_id: int) -> ResponseReturnValue:
+    membership = team_required("reopen_weeks")
+    form, week = posted_week()
+    return step(
+        approvals.reopen_week,
+        current_user,
+        membership.team_id,
+        user_id,
+        week.monday,
+        form.comment.data or "",
+        done=f"Week {week.label} reopened: its time can change again.",
+        back=person_back(user_id, week),
+    )

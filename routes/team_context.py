@@ -1,0 +1,42 @@
+"""The signed-in user's current team, looked up once per request and shared by the views and
+the layout (team name and switcher in the navigation, what the role may do)."""
+
+from __future__ import annotations
+
+from flask import g
+from flask_login import current_user
+
+from models import Membership
+from services import access
+
+
+def current_team() -> Membership | None:
+    """The current membership (team loaded), or None for a visitor or a user in no team."""
+    if "current_membership" not in g:
+        g.current_membership = (
+            access.current_membership(current_user) if current_user.is_authenticated else None
+        )
+    membership: Membership | None = g.current_membership
+    return membership
+
+
+def remember(membership: Membership | None) -> None:
+    """A view that loaded the current membership already (joined with more) shares it."""
+    g.current_membership = membership
+
+
+def team_required(ability: str = "see_team") -> Membership:
+    """The current membership if its role allows ``ability``: raises access.NoTeam (the user is
+    sent to create or join a team) or access.NotAllowed (403)."""
+    membership = current_team()
+    if membership is None:
+        raise access.NoTeam
+    return access.require(membership, ability)
+
+
+def template_helpers() -> dict[str, object]:
+    """``current_team()`` and ``can(ability)`` in every template (registered by routes/site.py)."""
+    return {
+        "current_team": current_team,
+        "can": lambda ability: access.can(current_team(), ability),
+    }

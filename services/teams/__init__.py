@@ -1,0 +1,1 @@
+"""Teams: founding and switching, members and their roles, invitations by email."""

@@ -1,0 +1,190 @@
+"""A team's people: who is in it, their roles, leaving and removal, passing ownership, the grace
+rule, deleting the team. Every function checks the actor's role through the access policy.
+
+Invariant: an active team always has an owner. The last owner cannot leave, be removed or be
+demoted; ownership is passed instead (the old owner becomes an admin).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
+
+from extensions import db
+from models import Membership, Project, Task, Team, TimeEntry, User
+from models.columns import utcnow
+from models.membership import ROLES
+from services import access
+from services.accounts.teams import TEAM_NAME_MAX_LENGTH, found_team
+
+MAX_GRACE_DAYS = 3660
+
+
+class TeamError(ValueError):
+    """An action the rules refuse; the message says why (a flash or a form error)."""
+
+
+def clean_team_name(name: str) -> str:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise TeamError("Enter a name for the team.")
+    if len(cleaned) > TEAM_NAME_MAX_LENGTH:
+        raise TeamError(f"Keep the name to {TEAM_NAME_MAX_LENGTH} characters or fewer.")
+    return cleaned
+
+
+def my_teams(user: User) -> list[Membership]:
+    return list(db.session.scalars(access.memberships_of(user.id).order_by(Membership.id)))
+
+
+def create_team(user: User, name: str) -> Team:
+    team = found_team(user, clean_team_name(name))
+    db.session.commit()
+    return team
+
+
+def switch_team(user: User, team_id: int) -> Team:
+    membership = access.membership_in(user.id, team_id)
+    if membership is None:
+        raise LookupError("not one of the user's teams")
+    user.current_team_id = team_id
+    db.session.commit()
+    return membership.team
+
+
+def team_for(user: User, team_id: int) -> Membership:
+    """The user's membership in a team they belong to (LookupError: 404 otherwise)."""
+    membership = access.membership_in(user.id, team_id)
+    if membership is None:
+        raise LookupError("not one of the user's teams")
+    return membership
+
+
+def people(team_id: int) -> list[Membership]:
+    """Members first, then former members, each with the user loaded."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Membership.user)
+            .where(Membership.team_id == team_id)
+            .options(contains_eager(Membership.user))
+            .order_by(Membership.left_at.is_not(None), func.lower(User.name), User.id)
+        )
+    )
+
+
+def _target(team_id: int, membership_id: int) -> Membership:
+    target = db.session.scalar(
+        select(Membership).where(
+            Membership.id == membership_id,
+            Membership.team_id == team_id,
+            Membership.left_at.is_(None),
+        )
+    )
+    if target is None:
+        raise LookupError("no such member")
+    return target
+
+
+def _owners(team_id: int) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.team_id == team_id,
+                Membership.role == "owner",
+                Membership.left_at.is_(None),
+            )
+        )
+        or 0
+    )
+
+
+def _keep_an_owner(target: Membership) -> None:
+    if target.role == "owner" and _owners(target.team_id) <= 1:
+        raise TeamError(
+            "A team needs an owner: pass ownership to another member first (or delete the team)."
+        )
+
+
+def _may_touch(actor: Membership, target: Membership) -> None:
+    """Admins manage members, but only the owner acts on an owner."""
+    if target.role == "owner" and actor.role != "owner":
+        raise access.NotAllowed("pass_ownership", actor.role)
+
+
+def change_role(actor_user: User, team_id: int, membership_id: int, role: str) -> Membership:
+    actor = access.require_in_team(actor_user.id, team_id, "manage_members")
+    target = _target(team_id, membership_id)
+    if role not in ROLES:
+        raise TeamError("Choose one of the roles.")
+    _may_touch(actor, target)
+    if role == "owner" and actor.role != "owner":
+        raise access.NotAllowed("pass_ownership", actor.role)
+    if target.role == "owner" and role != "owner":
+        _keep_an_owner(target)
+    target.role = role
+    db.session.commit()
+    return target
+
+
+def remove_member(actor_user: User, team_id: int, membership_id: int) -> Membership:
+    """The member leaves the team; their past time stays, shown as a former member's."""
+    actor = access.require_in_team(actor_user.id, team_id, "manage_members")
+    target = _target(team_id, membership_id)
+    _may_touch(actor, target)
+    _keep_an_owner(target)
+    target.left_at = utcnow()
+    db.session.commit()
+    return target
+
+
+def leave_team(user: User, team_id: int) -> Team:
+    membership = team_for(user, team_id)
+    _keep_an_owner(membership)
+    membership.left_at = utcnow()
+    db.session.commit()
+    return membership.team
+
+
+def pass_ownership(actor_user: User, team_id: int, membership_id: int) -> Membership:
+    """The owner makes another member the owner and becomes an admin."""
+    actor = access.require_in_team(actor_user.id, team_id, "pass_ownership")
+    target = _target(team_id, membership_id)
+    if target.id == actor.id:
+        raise TeamError("You own this team already.")
+    target.role = "owner"
+    actor.role = "admin"
+    db.session.commit()
+    return target
+
+
+def set_grace(actor_user: User, team_id: int, days: int | None) -> Team:
+    actor = access.require_in_team(actor_user.id, team_id, "team_settings")
+    if days is not None and not 0 <= days <= MAX_GRACE_DAYS:
+        raise TeamError(f"Choose between 0 and {MAX_GRACE_DAYS} days, or leave it empty.")
+    actor.team.lock_after_days = days
+    db.session.commit()
+    return actor.team
+
+
+def delete_team(actor_user: User, team_id: int) -> str:
+    """Delete a team with its projects, tasks and invitations. Refused while time is logged on
+    its tasks: logged time is a record (and may sit in approved weeks); archive instead."""
+    actor = access.require_in_team(actor_user.id, team_id, "delete_team")
+    has_time = db.session.scalar(
+        select(TimeEntry.id)
+        .join(Task, TimeEntry.task_id == Task.id)
+        .join(Project, Task.project_id == Project.id)
+        .where(Project.team_id == team_id)
+        .limit(1)
+    )
+    if has_time is not None:
+        raise TeamError(
+            "This team has logged time, which is kept as a record: archive its projects instead."
+        )
+    name = actor.team.name
+    db.session.delete(actor.team)
+    db.session.commit()
+    return name
