@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from wtforms import Field, Form
@@ -40,3 +41,16 @@ def printable_multiline(_form: Form, field: Field) -> None:
     """Like :func:`printable`, but line breaks and tabs are allowed (a note)."""
     if not is_printable(field.data or "", multiline=True):
         raise ValidationError(UNPRINTABLE_MESSAGE)
+
+
+def service_rule(check: Callable[[str], object]) -> Callable[[Form, Field], None]:
+    """A WTForms validator that runs a rule of the services (``check`` raises an error whose
+    ``message`` is for a person): the form shows the same message the CLI and the API give."""
+
+    def validate(_form: Form, field: Field) -> None:
+        try:
+            check(field.data or "")
+        except ValueError as error:
+            raise ValidationError(getattr(error, "message", str(error))) from None
+
+    return validate

@@ -21,7 +21,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from extensions import limiter
-from services.accounts.users import EMAIL_MAX_LENGTH, normalize_email
+from services.accounts.rules import EMAIL_MAX_LENGTH
+from services.accounts.users import normalize_email
 
 
 def address_key() -> str:

@@ -1,22 +1,20 @@
-"""Flask-WTF forms of the account pages. Limits come from services.accounts.users and the config."""
+"""Flask-WTF forms of the account pages. The rules of a name, an address and a new password live
+in services/accounts/rules.py (the CLI and the services call them too); the forms run them."""
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Field, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from routes.fields import printable, strip
-from services.accounts.users import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH
-
-
-def password_length(_form: FlaskForm, field: Field) -> None:
-    minimum = int(current_app.config["PASSWORD_MIN_LENGTH"])
-    if len(field.data or "") < minimum:
-        raise ValidationError(f"Use at least {minimum} characters.")
-    if len(field.data) > PASSWORD_MAX_LENGTH:
-        raise ValidationError(f"Use at most {PASSWORD_MAX_LENGTH} characters.")
+from routes.fields import service_rule, strip
+from services.accounts.rules import (
+    EMAIL_MAX_LENGTH,
+    PASSWORD_MAX_LENGTH,
+    check_new_password,
+    clean_new_email,
+    clean_person_name,
+)
 
 
 def email_field(label: str = "Email") -> EmailField:
@@ -25,8 +23,7 @@ def email_field(label: str = "Email") -> EmailField:
         filters=[strip],
         validators=[
             DataRequired(message="Enter your email address."),
-            Length(max=EMAIL_MAX_LENGTH, message=f"Use at most {EMAIL_MAX_LENGTH} characters."),
-            Email(message="Enter a valid email address, like name@example.com."),
+            service_rule(clean_new_email),
         ],
     )
 
@@ -34,7 +31,8 @@ def email_field(label: str = "Email") -> EmailField:
 def new_password_fields(label: str = "New password") -> tuple[PasswordField, PasswordField]:
     """A password and its confirmation, to be named ``password`` and ``password_confirm``."""
     password = PasswordField(
-        label, validators=[DataRequired(message="Choose a password."), password_length]
+        label,
+        validators=[DataRequired(message="Choose a password."), service_rule(check_new_password)],
     )
     confirm = PasswordField(
         f"Repeat the {label.lower()}",
@@ -46,16 +44,16 @@ def new_password_fields(label: str = "New password") -> tuple[PasswordField, Pas
     return password, confirm
 
 
-class RegisterForm(FlaskForm):
-    name = StringField(
+def name_field() -> StringField:
+    return StringField(
         "Name",
         filters=[strip],
-        validators=[
-            DataRequired(message="Enter your name."),
-            Length(max=NAME_MAX_LENGTH, message=f"Use at most {NAME_MAX_LENGTH} characters."),
-            printable,
-        ],
+        validators=[DataRequired(message="Enter your name."), service_rule(clean_person_name)],
     )
+
+
+class RegisterForm(FlaskForm):
+    name = name_field()
     email = email_field()
     password, password_confirm = new_password_fields("Password")
 

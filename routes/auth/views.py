@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from routes.auth.forms import (
     ChangePasswordForm,
@@ -27,6 +27,7 @@ from routes.auth.forms import (
     ResetRequestForm,
 )
 from routes.auth.next_url import safe_next_path
+from routes.auth.signing_in import sign_in
 from routes.fields import add_error, required
 from routes.rate_limits import failed_login, limited
 from services.accounts import sessions, signed_links
@@ -117,8 +118,7 @@ def confirm_email(token: str) -> ResponseReturnValue:
         if current_user.is_authenticated:
             sessions.end_session(current_user.session_key)
             logout_user()
-        sessions.start_session(user, request.user_agent.string)
-        login_user(user)
+        sign_in(user)
         flash(f"Your address is confirmed. Welcome, {user.name}.", "success")
         return redirect(url_for("dashboard.week"))
     return render_template("auth/confirm_email.html", form=form, token=token, token_error=None)
@@ -145,8 +145,7 @@ def login() -> ResponseReturnValue:
             error = LOGIN_UNCONFIRMED
             resend_form = ResendConfirmationForm(formdata=None, email=form.email.data)
         else:
-            sessions.start_session(user, request.user_agent.string)
-            login_user(user, remember=bool(form.remember.data))
+            sign_in(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(next_path or default_page())
     return render_template(

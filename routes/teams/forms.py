@@ -10,10 +10,10 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models.membership import ROLES
-from routes.auth.forms import new_password_fields
-from routes.fields import printable, strip
+from routes.auth.forms import name_field, new_password_fields
+from routes.fields import strip
+from services.accounts.rules import EMAIL_MAX_LENGTH
 from services.accounts.teams import TEAM_NAME_MAX_LENGTH
-from services.accounts.users import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 from services.teams.members import MAX_GRACE_DAYS
 
 ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
@@ -63,13 +63,5 @@ class GraceForm(FlaskForm):
 class InvitationSignupForm(FlaskForm):
     """A new account for the invited address: the email comes from the invitation."""
 
-    name = StringField(
-        "Name",
-        filters=[strip],
-        validators=[
-            DataRequired(message="Enter your name."),
-            Length(max=NAME_MAX_LENGTH, message=f"Use at most {NAME_MAX_LENGTH} characters."),
-            printable,
-        ],
-    )
+    name = name_field()
     password, password_confirm = new_password_fields("Password")

@@ -13,9 +13,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from routes.auth.signing_in import sign_in
 from routes.fields import add_error, required
 from routes.teams.forms import GraceForm, InvitationSignupForm, InviteForm, RoleForm, TeamNameForm
 from services import access
@@ -286,7 +287,7 @@ def signup(token: str) -> ResponseReturnValue:
         except accounts.EmailTaken:
             flash("An account with this email exists already: log in to accept.", "error")
             return redirect(url_for("auth.login", next=url_for("teams.invitation", token=token)))
-        login_user(user)
+        sign_in(user)
         flash("Your account is ready and you joined the team.", "success")
         return redirect(url_for("dashboard.week"))
     return render_invitation(token, form, INVALID)

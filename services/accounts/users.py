@@ -19,15 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from models import User
 from models.columns import utcnow
-from services.accounts import sessions, signed_links
+from services.accounts import rules, sessions, signed_links
 from services.accounts.passwords import hash_password, verify_password
+from services.accounts.rules import EMAIL_MAX_LENGTH
 from services.accounts.teams import found_team, personal_team_name
 from services.platform import mail, queue
-from services.platform.text import check_printable
 
-NAME_MAX_LENGTH = 100  # users.name
-EMAIL_MAX_LENGTH = 254  # users.email, and the limit of a forward path in SMTP
-PASSWORD_MAX_LENGTH = 128  # hashing megabytes of "password" is a cheap denial of service
 RESET_TASK = "accounts.password_reset"
 # Stands for the token in the link the web app builds; the worker puts the real one in.
 RESET_TOKEN_PLACEHOLDER = "RESET-TOKEN"  # noqa: S105  (a placeholder, not a secret)
@@ -77,14 +74,14 @@ def create_account(name: str, email: str, password: str, *, confirmed: bool) -> 
     """Create and commit an account, or raise EmailTaken (also when a concurrent request wins
     the race and the database's unique constraint is what notices). ``confirmed``: the address
     is known to belong to this person (the CLI); otherwise the account waits for the link.
-    A name with control or invisible characters raises UnprintableText (the form refuses it
-    first)."""
+    A field that breaks a rule of services/accounts/rules.py raises InvalidAccountField."""
+    rules.check_new_password(password)
     return _insert_account(name, email, hash_password(password), confirmed=confirmed)
 
 
 def _insert_account(name: str, email: str, password_hash: str, *, confirmed: bool) -> User:
-    name = check_printable(name.strip())
-    email = normalize_email(email)
+    name = rules.clean_person_name(name)
+    email = rules.clean_new_email(email)
     if find_user_by_email(email) is not None:
         raise EmailTaken(email)
     user = User(

@@ -22,6 +22,7 @@ from models import Invitation, Membership, User
 from models.columns import utcnow
 from models.membership import ROLES
 from services import access
+from services.accounts import rules
 from services.accounts import users as accounts
 from services.platform import mail
 from services.teams.members import TeamError
@@ -56,9 +57,10 @@ def invite(
 ) -> Invitation:
     """Store an invitation and mail its link (``accept_url_for(token)`` builds it)."""
     membership = access.require_in_team(actor.id, team_id, "manage_members")
-    email = accounts.normalize_email(email or "")
-    if "@" not in email or len(email) > accounts.EMAIL_MAX_LENGTH or "\x00" in email:
-        raise TeamError("Enter the email address to invite.")
+    try:
+        email = rules.clean_new_email(email)
+    except rules.InvalidAccountField as error:
+        raise TeamError(error.message) from None
     if role not in ROLES:
         raise TeamError("Choose one of the roles.")
     if access.rank(role) > access.rank(membership.role):
