@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Flask
 
 from extensions import api
-from routes.api import docs, entries, projects, reports, tasks, weeks
+from routes.api import docs, entries, projects, reports, tasks, teams, weeks
 
-RESOURCES = (projects.blp, tasks.blp, entries.blp, weeks.blp, reports.blp)
+RESOURCES = (teams.blp, projects.blp, tasks.blp, entries.blp, weeks.blp, reports.blp)
 
 
 def register_api(app: Flask) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from models.membership import ROLES
 from models.report import REPORT_STATUSES
 from models.time_entry import MINUTES_PER_DAY
 from routes.api.paging import PageArgs
@@ -194,3 +195,59 @@ class ReportOut(ma.Schema):
     download_url = fields.String(
         allow_none=True, metadata={"description": "Set once the file is ready"}
     )
+
+
+# --- Teams --------------------------------------------------------------------------------------
+
+
+@always_present
+class TeamOut(ma.Schema):
+    id = fields.Integer()
+    name = fields.String()
+    role = fields.String(
+        validate=validate.OneOf(ROLES), metadata={"description": "The caller's role in the team"}
+    )
+    lock_after_days = fields.Integer(
+        allow_none=True, metadata={"description": "Days of grace before a week locks; null: never"}
+    )
+
+
+@always_present
+class MemberOut(ma.Schema):
+    id = fields.Integer(metadata={"description": "The membership's id"})
+    user_id = fields.Integer()
+    name = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    joined_at = fields.AwareDateTime()
+    left_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Former members"})
+
+
+# --- Week approvals -----------------------------------------------------------------------------
+
+
+@always_present
+class WeekEventOut(ma.Schema):
+    action = fields.String(metadata={"example": "submitted"})
+    actor_id = fields.Integer(allow_none=True)
+    actor_name = fields.String(allow_none=True)
+    comment = fields.String()
+    at = fields.AwareDateTime()
+
+
+@always_present
+class ApprovalOut(ma.Schema):
+    team_id = fields.Integer()
+    user_id = fields.Integer()
+    week = fields.String(metadata={"example": "2026-W47"})
+    monday = fields.Date()
+    status = fields.String(
+        metadata={"description": "open, submitted, approved, rejected or reopened"}
+    )
+    locked_because = fields.String(
+        allow_none=True, metadata={"description": "Why its time cannot change; null: open"}
+    )
+    events = fields.List(fields.Nested(WeekEventOut), metadata={"description": "Oldest first"})
+
+
+class RejectBody(ma.Schema):
+    comment = fields.String(required=True, metadata={"description": "What needs to change"})
