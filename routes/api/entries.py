@@ -11,6 +11,7 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 
+from extensions import PROBLEM_CONTENT_TYPE, ProblemSchema
 from models import TimeEntry, User
 from routes.api import problems
 from routes.api.auth import caller
@@ -19,7 +20,7 @@ from routes.api.paging import LIST_HEADERS, QUERY, list_headers, page_size
 from routes.api.schemas import EntryCreate, EntryListArgs, EntryOut, EntryUpdate
 from services.timesheet import entries as entry_service
 from services.timesheet.dates import utc_to_local
-from services.timesheet.entries import EntryError
+from services.timesheet.entries import EntryError, EntryLocked
 
 blp = resource_blueprint("entries", "Time entries: time spent on a task, in whole minutes.")
 
@@ -46,6 +47,8 @@ def present(entry: TimeEntry, user: User) -> dict[str, Any]:
 
 
 def entry_problem(error: EntryError) -> Answer:
+    if isinstance(error, EntryLocked):  # the week's state, not the input: 409
+        return problems.problem(409, error.message, type_=problems.CONFLICT)
     return problems.validation_problem({API_FIELD.get(error.field, error.field): [error.message]})
 
 
@@ -120,11 +123,20 @@ class EntryItem(MethodView):
         return present(entry, user)
 
     @blp.response(204)
+    @blp.alt_response(
+        409,
+        schema=ProblemSchema,
+        content_type=PROBLEM_CONTENT_TYPE,
+        description="The entry's week is locked (approved, or past the team's grace days)",
+    )
     @blp.doc(operationId="deleteEntry")
     def delete(self, entry_id: int) -> Answer:
         """Delete an entry."""
         entry = entry_service.get_entry_for(caller().id, entry_id)
         if entry is None:
             return not_found()
-        entry_service.delete_entry(entry)
+        try:
+            entry_service.delete_entry(entry)
+        except EntryError as error:
+            return entry_problem(error)
         return None

@@ -6,9 +6,17 @@ from __future__ import annotations
 from flask import Flask
 
 from extensions import api
-from routes.api import docs, entries, projects, reports, tasks, teams, weeks
+from routes.api import approvals, docs, entries, projects, reports, tasks, teams, weeks
 
-RESOURCES = (teams.blp, projects.blp, tasks.blp, entries.blp, weeks.blp, reports.blp)
+RESOURCES = (
+    teams.blp,
+    approvals.blp,
+    projects.blp,
+    tasks.blp,
+    entries.blp,
+    weeks.blp,
+    reports.blp,
+)
 
 
 def register_api(app: Flask) -> None:

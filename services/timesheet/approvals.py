@@ -32,6 +32,11 @@ class ApprovalError(ValueError):
     """A transition that is not possible now; the message says why (shown as a flash)."""
 
 
+class InvalidComment(ApprovalError):
+    """The comment itself is refused (missing where needed, too long): bad input, not a state
+    conflict (the API answers 422 for it, 409 for the other ApprovalErrors)."""
+
+
 @dataclass(frozen=True)
 class WeekState:
     approval: WeekApproval | None
@@ -110,9 +115,9 @@ def _move(
 def _clean_comment(comment: str, required: bool) -> str:
     comment = (comment or "").strip()
     if required and not comment:
-        raise ApprovalError("Say what needs to change, so the week can be fixed.")
+        raise InvalidComment("Say what needs to change, so the week can be fixed.")
     if len(comment) > COMMENT_MAX_LENGTH:
-        raise ApprovalError(f"Keep the comment to {COMMENT_MAX_LENGTH} characters or fewer.")
+        raise InvalidComment(f"Keep the comment to {COMMENT_MAX_LENGTH} characters or fewer.")
     return comment
 
 

@@ -53,6 +53,11 @@ class EntryError(ValueError):
         self.message = message
 
 
+class EntryLocked(EntryError):
+    """The entry's week is locked (services/timesheet/locks.py): a state of the week, not bad
+    input, so the API answers 409; the web form shows it on the ``day`` field like any error."""
+
+
 @dataclass(frozen=True)
 class EntryInput:
     task_id: int
@@ -161,7 +166,7 @@ def _ensure_week_open(user_id: int, team_id: int, day: date) -> None:
         ensure_open(user_id, team_id, day)
     except WeekLocked as locked:
         db.session.rollback()
-        raise EntryError("day", str(locked)) from None
+        raise EntryLocked("day", str(locked)) from None
 
 
 def _apply(
