@@ -123,6 +123,11 @@ MATRIX: dict[str, tuple[str, str | None]] = {
     "tokens.revoke": (SELF, None),
     "api-docs.openapi_json": (OPEN, None),
     "api_docs_page.docs": (OPEN, None),
+    "api_approvals.ApproveWeek": (API, "manager"),
+    "api_approvals.MyWeekApproval": (API, "member"),
+    "api_approvals.PersonWeekApproval": (API, "manager"),
+    "api_approvals.RejectWeek": (API, "manager"),
+    "api_approvals.SubmitWeek": (API, "member"),
     "api_entries.Entries": (API, None),
     "api_entries.Entry": (API, None),
     "api_projects.Project": (API, "member"),
@@ -132,6 +137,9 @@ MATRIX: dict[str, tuple[str, str | None]] = {
     "api_reports.Reports": (API, None),
     "api_tasks.ProjectTasks": (API, "member"),
     "api_tasks.Task": (API, "member"),
+    "api_teams.Team": (API, "member"),
+    "api_teams.TeamMembers": (API, "member"),
+    "api_teams.Teams": (API, None),
     "api_weeks.Week": (API, None),
 }
 
