@@ -13,7 +13,8 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
-from models import Project, Task, TimeEntry
+from extensions import db
+from models import Project, Task, TimeEntry, User
 from models.columns import ID_MAX
 from services.platform.text import UNPRINTABLE_MESSAGE, check_printable, is_printable
 from services.timesheet.dates import DURATION_MESSAGE, BadDate, parse_duration
@@ -137,11 +138,12 @@ def test_the_services_refuse_unprintable_names_without_a_form(app: Flask) -> Non
     _, user_id = signed_in(app)
     project_id = add_project(app, user_id)
     with app.app_context():
+        user = db.session.get(User, user_id)
         with pytest.raises(projects.InvalidName, match="control or invisible"):
-            projects.create_project(user_id, "Bad\x00name")
+            projects.create_project(user, "Bad\x00name")
         project = projects.get_project_for(user_id, project_id)
         with pytest.raises(projects.InvalidName, match="control or invisible"):
-            tasks.create_task(project, "Bad\u202ename")
+            tasks.create_task(user, project, "Bad\u202ename")
     assert count(app, Project) == 1 and count(app, Task) == 0
 
 
