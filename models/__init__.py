@@ -11,6 +11,7 @@ from models.project import Project
 from models.report import Report
 from models.task import Task
 from models.time_entry import TimeEntry
+from models.timer import Timer
 from models.user import User
 from models.user_session import UserSession
 from models.worker_heartbeat import WorkerHeartbeat
@@ -21,6 +22,7 @@ __all__ = [
     "Report",
     "Task",
     "TimeEntry",
+    "Timer",
     "User",
     "UserSession",
     "WorkerHeartbeat",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import (
@@ -32,8 +33,11 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from extensions import db, limiter
+from models import Task, Timer
 from routes.api import problems
 from services.platform import health, readiness, request_id
+from services.projects import tasks as task_service
+from services.timesheet import timer as timer_service
 from services.timesheet.dates import format_minutes, utc_to_local
 
 bp = Blueprint("site", __name__)
@@ -80,6 +84,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(hours_minutes, "hm")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_moment, "local_moment")
+    app.add_template_filter(hours_minutes_seconds, "hms")
+    app.add_template_global(timer_bar, "timer_bar")
     app.after_request(private_pages_are_not_stored)
 
 
@@ -121,6 +127,31 @@ def log_request(response: Response) -> Response:
 
 def hours_minutes(minutes: int | None) -> str:
     return format_minutes(minutes)
+
+
+def hours_minutes_seconds(seconds: int) -> str:
+    """``3725`` -> ``1:02:05``: a running timer's elapsed time (static/timer.js ticks it on)."""
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+@dataclass(frozen=True)
+class TimerBar:
+    """What the top bar shows: the running timer, or the tasks a timer can start on."""
+
+    timer: Timer | None
+    elapsed: int = 0
+    tasks: list[Task] = field(default_factory=list)
+
+
+def timer_bar() -> TimerBar | None:
+    """Called by base.html only for a signed-in user (a template global, not a context
+    processor, so mails and error pages of visitors run no query for it)."""
+    if not current_user.is_authenticated:
+        return None
+    timer = timer_service.running_timer(current_user.id)
+    if timer is not None:
+        return TimerBar(timer, timer_service.elapsed_seconds(timer))
+    return TimerBar(None, tasks=task_service.open_tasks_for(current_user.id))
 
 
 def local_time(moment: datetime) -> str:

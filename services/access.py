@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import contains_eager
 
-from models import ApiToken, Project, Report, Task, TimeEntry
+from models import ApiToken, Project, Report, Task, TimeEntry, Timer
 from models.columns import ID_MAX
 
 
@@ -24,6 +24,11 @@ def project_scope(user_id: int) -> ColumnElement[bool]:
 def entry_scope(user_id: int) -> ColumnElement[bool]:
     """A WHERE clause: the time entries this user may see and change (their own)."""
     return TimeEntry.user_id == user_id
+
+
+def timer_scope(user_id: int) -> ColumnElement[bool]:
+    """A WHERE clause: the timers this user may see, start and stop (their own)."""
+    return Timer.user_id == user_id
 
 
 def report_scope(user_id: int) -> ColumnElement[bool]:
@@ -47,6 +52,10 @@ def tasks_of(user_id: int) -> Select[Task]:
 
 def entries_of(user_id: int) -> Select[TimeEntry]:
     return select(TimeEntry).where(entry_scope(user_id))
+
+
+def timers_of(user_id: int) -> Select[Timer]:
+    return select(Timer).where(timer_scope(user_id))
 
 
 def reports_of(user_id: int) -> Select[Report]:

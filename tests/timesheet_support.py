@@ -106,3 +106,10 @@ def entry_form(task_id: int, day: str = "2026-11-18", start: str = "09:00", **fi
     }
     data.update(fields)
     return data
+
+
+def main_of(page: str) -> str:
+    """The page's ``<main>`` only: the top bar's timer picker lists every open task, so a check
+    that a task is *not* on a page looks at the page's own content."""
+    start, end = page.index("<main>"), page.index("</main>")
+    return page[start:end]

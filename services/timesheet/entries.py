@@ -14,6 +14,7 @@ stored entry, with the rules that keep the data sane.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -132,6 +133,29 @@ def create_entry(user: User, data: EntryInput) -> TimeEntry:
     db.session.add(entry)
     db.session.commit()
     return entry
+
+
+def create_entries(
+    user: User, inputs: Sequence[EntryInput], *, keep_task_id: int | None = None
+) -> list[TimeEntry]:
+    """Several entries in one transaction (a timer's days): all are stored, or none.
+
+    ``keep_task_id`` may be a task closed since (a timer started before its task was closed),
+    as an edited entry may keep its task. Anything already pending in the session (the timer's
+    own change) is committed with the entries or rolled back with them.
+    """
+    entries: list[TimeEntry] = []
+    try:
+        for data in inputs:
+            entry = TimeEntry(user_id=user.id)
+            _apply(user, entry, data, current_task_id=keep_task_id)
+            db.session.add(entry)
+            entries.append(entry)
+        db.session.commit()
+    except EntryError:
+        db.session.rollback()
+        raise
+    return entries
 
 
 def update_entry(user: User, entry: TimeEntry, data: EntryInput) -> TimeEntry:
