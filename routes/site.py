@@ -23,6 +23,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -39,6 +40,7 @@ from services.platform import health, readiness, request_id
 from services.projects import tasks as task_service
 from services.timesheet import timer as timer_service
 from services.timesheet.dates import format_minutes, utc_to_local
+from services.timesheet.entries import DeletedEntry
 
 bp = Blueprint("site", __name__)
 
@@ -86,6 +88,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_moment, "local_moment")
     app.add_template_filter(hours_minutes_seconds, "hms")
     app.add_template_global(timer_bar, "timer_bar")
+    app.add_template_global(undo_offer, "undo_offer")
     app.after_request(private_pages_are_not_stored)
 
 
@@ -152,6 +155,15 @@ def timer_bar() -> TimerBar | None:
     if timer is not None:
         return TimerBar(timer, timer_service.elapsed_seconds(timer))
     return TimerBar(None, tasks=task_service.open_tasks_for(current_user.id))
+
+
+def undo_offer() -> DeletedEntry | None:
+    """The entry just deleted, once: the page after a delete shows an Undo button (a form to
+    ``entries.undo_delete``), like a flash message. The snapshot itself stays in the session
+    until it is used, replaced or too old (services/timesheet/entries.py:restore_entry)."""
+    if not session.pop("undo_offer", False):
+        return None
+    return DeletedEntry.from_dict(session.get("undo_entry"))
 
 
 def local_time(moment: datetime) -> str:

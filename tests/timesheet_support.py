@@ -15,7 +15,7 @@ from models import Project, Task, TimeEntry, User
 from services.timesheet.dates import local_to_utc
 from tests.conftest import login, make_user
 
-TIMESHEET_BLUEPRINTS = ("dashboard", "projects", "entries")
+TIMESHEET_BLUEPRINTS = ("dashboard", "projects", "entries", "timer")
 
 
 def add_project(app: Flask, owner_id: int, name: str = "Apollo", archived: bool = False) -> int:

@@ -87,8 +87,10 @@ class Column:
     values: Sequence[tuple[int, int]]
 
 
-def color_for(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
+def color_for(key: int) -> str:
+    """A series' colour from its key (a project id), not from its place in the legend: a project
+    keeps its colour from week to week and between the week and the reports."""
+    return PALETTE[key % len(PALETTE)]
 
 
 def hour_step(max_hours: float) -> int:
@@ -98,9 +100,9 @@ def hour_step(max_hours: float) -> int:
 def stacked_bar_chart(
     title: str, columns: Sequence[Column], series: Sequence[tuple[int, str, int]]
 ) -> BarChart:
-    """``series`` lists (key, name, total minutes) in legend order; a key's position in it picks
-    its colour. The scale is at least 8 h so a light day does not look like a full one."""
-    colors = {key: color_for(index) for index, (key, _, _) in enumerate(series)}
+    """``series`` lists (key, name, total minutes) in legend order; the key picks its colour.
+    The scale is at least 8 h so a light day does not look like a full one."""
+    colors = {key: color_for(key) for key, _, _ in series}
     names = {key: name for key, name, _ in series}
     totals = [sum(minutes for _, minutes in column.values) for column in columns]
     biggest_hours = max([*totals, 8 * 60]) / 60

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from routes.dashboard.chart import week_chart
+from services.projects import tasks as task_service
 from services.timesheet.dates import BadDate, local_today, parse_week
 from services.timesheet.week import summarize_week
 
@@ -22,10 +23,13 @@ def week() -> ResponseReturnValue:
     except BadDate as error:
         abort(400, description=f"{error} Use the arrows on the week page to move between weeks.")
     summary = summarize_week(current_user.id, chosen, current_user.timezone)
+    # Only an empty week needs to know (its hint says what to do first).
+    has_tasks = bool(summary.projects) or bool(task_service.open_tasks_for(current_user.id))
     return render_template(
         "dashboard/week.html",
         summary=summary,
         chart=week_chart(summary),
         today=today,
         is_current=chosen.contains(today),
+        has_tasks=has_tasks,
     )

@@ -103,7 +103,11 @@ def create() -> ResponseReturnValue:
         return index_page(form, 400)
     except QueueUnavailable:
         return index_page(form, 503, QUEUE_DOWN)
-    flash("Your export is on its way. This page shows its progress.", "success")
+    # Worded to stay true once the file is ready (the progress box below says how far it is).
+    flash(
+        f"Export requested for {report.date_from:%d %b %Y}\N{EN DASH}{report.date_to:%d %b %Y}.",
+        "success",
+    )
     return redirect(url_for("reports.show", report_id=report.id))
 
 
