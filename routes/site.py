@@ -34,7 +34,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from extensions import db, limiter
-from models import Task, Timer
+from models import Timer
 from routes.api import problems
 from services.platform import health, readiness, request_id
 from services.projects import tasks as task_service
@@ -143,7 +143,7 @@ class TimerBar:
 
     timer: Timer | None
     elapsed: int = 0
-    tasks: list[Task] = field(default_factory=list)
+    tasks: list[tuple[int, str, str]] = field(default_factory=list)  # id, project, task
 
 
 def timer_bar() -> TimerBar | None:
@@ -154,7 +154,7 @@ def timer_bar() -> TimerBar | None:
     timer = timer_service.running_timer(current_user.id)
     if timer is not None:
         return TimerBar(timer, timer_service.elapsed_seconds(timer))
-    return TimerBar(None, tasks=task_service.open_tasks_for(current_user.id))
+    return TimerBar(None, tasks=task_service.open_task_choices(current_user.id))
 
 
 def undo_offer() -> DeletedEntry | None:

@@ -154,6 +154,9 @@ def create_entries(
             entry = TimeEntry(user_id=user.id)
             _apply(user, entry, data, current_task_id=keep_task_id)
             db.session.add(entry)
+            # Flushed at once: the next day's check counts it, and the session holds no
+            # unsaved change when the next _apply takes the lock.
+            db.session.flush()
             entries.append(entry)
         db.session.commit()
     except EntryError:

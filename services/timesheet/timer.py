@@ -27,6 +27,7 @@ from models import Task, TimeEntry, Timer, User
 from models.time_entry import MINUTES_PER_DAY
 from models.timer import NOTE_LENGTH
 from services import access
+from services.platform.transactions import DatabaseBusy, begin_write
 from services.projects import tasks as task_service
 from services.timesheet import entries as entry_service
 from services.timesheet.dates import user_zone
@@ -66,7 +67,17 @@ def elapsed_seconds(timer: Timer, now: datetime | None = None) -> int:
     return max(int((now - timer.started_at).total_seconds()), 0)
 
 
+def _begin_write() -> None:
+    """Hold the write lock before the reads a start or stop depends on (SQLite; on PostgreSQL
+    the partial index and the conditional UPDATE do the work)."""
+    try:
+        begin_write()
+    except DatabaseBusy:
+        raise TimerError("The timer is being changed elsewhere right now. Try again.") from None
+
+
 def start_timer(user: User, task_id: int, note: str = "") -> Timer:
+    _begin_write()
     note = (note or "").strip()
     if len(note) > NOTE_LENGTH:
         raise TimerError(f"Keep the note to {NOTE_LENGTH} characters or fewer.")
@@ -97,6 +108,7 @@ def already_running(timer: Timer | None) -> str:
 
 def stop_timer(user: User, now: datetime | None = None) -> Stopped:
     """Stop the running timer and log its time (see the module docstring for the rule)."""
+    _begin_write()
     now = now or datetime.now(UTC)
     timer = running_timer(user.id)
     if timer is None:
@@ -136,6 +148,7 @@ def stop_timer(user: User, now: datetime | None = None) -> Stopped:
 
 def discard_timer(user: User) -> bool:
     """Stop the running timer without logging anything. False if none was running."""
+    _begin_write()
     now = datetime.now(UTC)
     result = db.session.execute(
         update(Timer)
