@@ -136,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
     from routes.entries.views import bp as entries_bp
     from routes.projects.views import bp as projects_bp
     from routes.reports.views import bp as reports_bp
+    from routes.settings.views import bp as settings_bp
     from routes.timer.views import bp as timer_bp
     from routes.tokens.views import bp as tokens_bp
 
@@ -151,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         tokens_bp,
         timer_bp,
+        settings_bp,
     ):
         app.register_blueprint(blueprint)
     if app.config.get("MAIL_OUTBOX"):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String, true
+from sqlalchemy import CheckConstraint, SmallInteger, String, false, true
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from extensions import Model
@@ -27,6 +27,9 @@ def new_session_token() -> str:
 
 class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("week_start BETWEEN 0 AND 6", name="week_start_is_a_weekday"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -40,6 +43,10 @@ class User(UserMixin, TimestampMixin, Model):
     # None until the owner of the address follows the confirmation link (or a reset link): an
     # unconfirmed account cannot log in, so nobody can use an address they do not own.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # False until the user picks a zone (or declines the browser's): the pages offer theirs.
+    timezone_chosen: Mapped[bool] = mapped_column(default=False, server_default=false())
+    week_start: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")  # 0 = Mon
+    clock_24h: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     projects: Mapped[list[Project]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True

@@ -86,6 +86,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(hours_minutes, "hm")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_moment, "local_moment")
+    app.add_template_filter(clock, "clock")
     app.add_template_filter(hours_minutes_seconds, "hms")
     app.add_template_global(timer_bar, "timer_bar")
     app.add_template_global(undo_offer, "undo_offer")
@@ -166,16 +167,24 @@ def undo_offer() -> DeletedEntry | None:
     return DeletedEntry.from_dict(session.get("undo_entry"))
 
 
-def local_time(moment: datetime) -> str:
-    """A stored UTC moment as the signed-in user's wall-clock time."""
-    zone = getattr(current_user, "timezone", None)
-    return f"{utc_to_local(moment, zone):%H:%M}"
+def clock(moment: datetime) -> str:
+    """A local time of day on the signed-in user's clock: ``14:05`` or ``2:05 pm``."""
+    if getattr(current_user, "clock_24h", True):
+        return f"{moment:%H:%M}"
+    return f"{(moment.hour % 12) or 12}:{moment:%M} {'am' if moment.hour < 12 else 'pm'}"
+
+
+def local_time(moment: datetime, with_day: bool = False) -> str:
+    """A stored UTC moment as the signed-in user's wall-clock time, on their clock (after the
+    local date with ``with_day``)."""
+    local = utc_to_local(moment, getattr(current_user, "timezone", None))
+    return f"{local:%Y-%m-%d} {clock(local)}" if with_day else clock(local)
 
 
 def local_moment(moment: datetime) -> str:
     """A stored UTC moment as the user's local day and time: ``22 Nov 2026, 17:34``."""
-    zone = getattr(current_user, "timezone", None)
-    return f"{utc_to_local(moment, zone):%d %b %Y, %H:%M}"
+    local = utc_to_local(moment, getattr(current_user, "timezone", None))
+    return f"{local:%d %b %Y}, {clock(local)}"
 
 
 # --- Response headers ---------------------------------------------------------------------------

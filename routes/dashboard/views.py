@@ -19,7 +19,9 @@ bp = Blueprint("dashboard", __name__)
 def week() -> ResponseReturnValue:
     today = local_today(current_user.timezone)
     try:
-        chosen = parse_week(request.args.get("week"), request.args.get("start"), today)
+        chosen = parse_week(
+            request.args.get("week"), request.args.get("start"), today, current_user.week_start
+        )
     except BadDate as error:
         abort(400, description=f"{error} Use the arrows on the week page to move between weeks.")
     summary = summarize_week(current_user.id, chosen, current_user.timezone)

@@ -50,7 +50,7 @@ def owned_entry(entry_id: int) -> TimeEntry:
 
 
 def week_url(day: date) -> str:
-    return url_for("dashboard.week", week=week_of(day).label)
+    return url_for("dashboard.week", week=week_of(day, current_user.week_start).label)
 
 
 def save(form: EntryForm, entry: TimeEntry | None) -> TimeEntry | None:

@@ -221,3 +221,12 @@ def mail_password_reset(email: str, link_template: str) -> bool:
         max_age_minutes=max(1, signed_links.PASSWORD_RESET.max_age() // 60),
     )
     return mail.send_email(user.email, "Reset your Timesheet password", body)
+
+
+def delete_account(user: User, password: str) -> None:
+    """Delete the user and everything that is theirs (the foreign keys cascade: projects, tasks,
+    entries, timers, reports), after the password confirms it is them."""
+    if not verify_password(user.password_hash, password):
+        raise WrongPassword
+    db.session.delete(user)
+    db.session.commit()

@@ -63,6 +63,8 @@ def pages_of_a_busy_user(page: Page) -> list[str]:
         str(task_rename),
         "/reports/",
         "/auth/password",
+        "/settings/",
+        "/settings/delete",
     ]
 
 
