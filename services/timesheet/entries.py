@@ -174,6 +174,43 @@ def update_entry(user: User, entry: TimeEntry, data: EntryInput) -> TimeEntry:
 
 
 @dataclass(frozen=True)
+class Changes:
+    """Several writes that stand or fall together (the week grid's save)."""
+
+    creates: Sequence[EntryInput] = ()
+    updates: Sequence[tuple[TimeEntry, EntryInput]] = ()
+    deletes: Sequence[TimeEntry] = ()
+
+
+def apply_changes(user: User, changes: Changes) -> int:
+    """Delete, update, then create, each through the same rules as a single entry, in one
+    transaction: all are stored or none (the first refused one raises :class:`EntryError`).
+    Returns the number of changes (entries deleted, updated and created)."""
+    try:
+        for entry in changes.deletes:
+            if entry.user_id != user.id:
+                raise LookupError("not this user's entry")
+            _lock_user(user.id)
+            db.session.delete(entry)
+            db.session.flush()
+        for entry, data in changes.updates:
+            if entry.user_id != user.id:
+                raise LookupError("not this user's entry")
+            _apply(user, entry, data, current_task_id=entry.task_id)
+            db.session.flush()
+        for data in changes.creates:
+            entry = TimeEntry(user_id=user.id)
+            _apply(user, entry, data, current_task_id=None)
+            db.session.add(entry)
+            db.session.flush()
+        db.session.commit()
+    except (EntryError, LookupError):
+        db.session.rollback()
+        raise
+    return len(changes.deletes) + len(changes.updates) + len(changes.creates)
+
+
+@dataclass(frozen=True)
 class DeletedEntry:
     """What it takes to put a deleted entry back (as plain values, so it fits in a session)."""
 

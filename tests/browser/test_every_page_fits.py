@@ -52,6 +52,8 @@ def pages_of_a_busy_user(page: Page) -> list[str]:
     return [
         "/week",
         "/week?week=2020-W01",
+        "/week/grid",
+        "/week/grid?copy=1",
         "/entries/",
         "/entries/new",
         edit_url,
