@@ -13,7 +13,6 @@ from tests.browser.flows import (
     add_task,
     create_project,
     flash,
-    log_in,
     log_time_on_task,
     new_account,
     sign_up,
@@ -36,7 +35,6 @@ def pages_of_a_busy_user(page: Page) -> list[str]:
     every page a signed-in user can reach."""
     account = new_account()
     sign_up(page, account)
-    log_in(page, account)
     create_project(page, LONG_PROJECT)
     project_url = page.url
     add_task(page, LONG_TASK)
@@ -95,7 +93,6 @@ def test_visitor_pages_fit_a_phone(page: Page) -> None:
 def test_the_top_bar_takes_at_most_two_rows_on_a_phone(page: Page) -> None:
     account = new_account()
     sign_up(page, account)
-    log_in(page, account)
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto("/week")
     # The rows the top bar's items sit on: distinct tops (within a few pixels).

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.flows import add_task, create_project, flash, log_in, new_account, sign_up
+from tests.browser.flows import add_task, create_project, flash, new_account, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,6 @@ pytestmark = pytest.mark.browser
 def test_the_grid_saves_a_week_from_the_keyboard(page: Page) -> None:
     account = new_account()
     sign_up(page, account)
-    log_in(page, account)
     create_project(page, "Apollo")
     add_task(page, "Design")
     page.goto("/week/grid?week=2026-W47")

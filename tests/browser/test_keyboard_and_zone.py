@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.flows import add_task, create_project, flash, log_in, new_account, sign_up
+from tests.browser.flows import add_task, create_project, flash, new_account, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,6 @@ pytestmark = pytest.mark.browser
 def test_the_entry_form_works_from_the_keyboard_alone(page: Page) -> None:
     account = new_account()
     sign_up(page, account)
-    log_in(page, account)
     create_project(page, "Apollo")
     add_task(page, "Design")
     page.goto("/entries/new")
@@ -46,7 +45,6 @@ def test_the_browser_zone_is_offered_once_and_used(browser, live_server) -> None
     try:
         account = new_account()
         sign_up(page, account)
-        log_in(page, account)
         page.goto("/week")
         offer = page.locator("#zone-offer")
         expect(offer).to_be_visible()

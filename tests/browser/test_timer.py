@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.flows import add_task, create_project, flash, log_in, new_account, sign_up
+from tests.browser.flows import add_task, create_project, flash, new_account, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,6 @@ def seconds_shown(page: Page) -> int:
 def test_the_timer_survives_a_reload_and_stops_into_an_entry(page: Page) -> None:
     account = new_account()
     sign_up(page, account)
-    log_in(page, account)
     create_project(page, "Apollo")
     add_task(page, "Design")
 
