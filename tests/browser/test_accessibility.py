@@ -1,0 +1,52 @@
+"""axe-core on every page (a signed-in user's pages with long names, a running timer and the
+visitor pages): no serious or critical finding. axe-core comes from the npm registry
+(``scripts/install-axe``, pinned) and is injected from the local file: nothing is fetched from
+the internet while the pages are checked."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.test_every_page_fits import pages_of_a_busy_user
+from tests.conftest import ROOT, require
+
+pytestmark = pytest.mark.browser
+
+AXE_VERSION = "4.14.1"  # the same as scripts/install-axe
+AXE = ROOT / ".tools" / "axe-core" / AXE_VERSION / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+
+def findings(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .map(v => ({id: v.id, impact: v.impact,
+                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {', '.join(v['nodes'])}"
+        for v in violations
+        if v["impact"] in SERIOUS
+    ]
+
+
+def test_no_serious_accessibility_finding_on_any_page(page: Page) -> None:
+    require(AXE.is_file(), f"axe-core {AXE_VERSION} ({AXE}; scripts/install-axe fetches it)")
+    urls = pages_of_a_busy_user(page)
+    found = {}
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for url in urls:
+            page.goto(url)
+            problems = findings(page)
+            if problems:
+                found[f"{url} at {width}"] = problems
+    page.context.clear_cookies()
+    for url in ("/", "/auth/login", "/auth/register", "/auth/reset"):
+        page.goto(url)
+        problems = findings(page)
+        if problems:
+            found[url] = problems
+    assert found == {}
