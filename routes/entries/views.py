@@ -157,22 +157,17 @@ def entry_data(entry: TimeEntry) -> dict[str, object]:
     }
 
 
-@bp.get("/entries/<int:entry_id>/delete")
-@login_required
-def confirm_delete(entry_id: int) -> ResponseReturnValue:
-    """The confirmation step: what will be deleted, and a button that does it."""
-    entry = owned_entry(entry_id)
-    local_start = utc_to_local(entry.started_at, current_user.timezone)
-    local_end = utc_to_local(entry.ended_at, current_user.timezone)
-    return render_template(
-        "entries/confirm_delete.html", entry=entry, local_start=local_start, local_end=local_end
-    )
-
-
-@bp.post("/entries/<int:entry_id>/delete")
+@bp.route("/entries/<int:entry_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(entry_id: int) -> ResponseReturnValue:
+    """GET is the confirmation step (what will be deleted, and a button); POST deletes."""
     entry = owned_entry(entry_id)
+    if request.method == "GET":
+        local_start = utc_to_local(entry.started_at, current_user.timezone)
+        local_end = utc_to_local(entry.ended_at, current_user.timezone)
+        return render_template(
+            "entries/confirm_delete.html", entry=entry, local_start=local_start, local_end=local_end
+        )
     deleted = entry_service.delete_entry(current_user, entry)
     session[UNDO_KEY] = deleted.to_dict()
     session[UNDO_OFFER_KEY] = True
