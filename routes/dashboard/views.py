@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from routes.dashboard.chart import week_chart
+from routes.url_patterns import id_url
 from services.timesheet.dates import BadDate, local_today, parse_week
 from services.timesheet.week import summarize_week
 
@@ -28,4 +29,7 @@ def week() -> ResponseReturnValue:
         chart=week_chart(summary),
         today=today,
         is_current=chosen.contains(today),
+        project_url=id_url("projects.show", "project_id"),
+        edit_url=id_url("entries.edit", "entry_id"),
+        delete_url=id_url("entries.delete", "entry_id"),
     )
