@@ -61,25 +61,28 @@ def main() -> None:
         os.environ.update(env)
         try:
             app = create_app(TRUSTED_HOSTS=["localhost"])
+            uncached = create_app(TRUSTED_HOSTS=["localhost"], WEEK_CACHE_MAX_BYTES=0)
         finally:
             os.environ.clear()
             os.environ.update(saved)
-        with app.app_context():
-            engine = db.engine
         statements: list[str] = []
-        event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        for each in (app, uncached):
+            with each.app_context():
+                event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
 
         floor = floor_app.test_client()
         rows = [("hello-world floor", cpu_ms_per_request(floor, "/", args.rounds), 0)]
         pages = [
-            ("/auth/login", "/auth/login", None),
-            ("week 50", "/week", emails["week 50"]),
-            ("week 500", "/week", emails["week 500"]),
-            ("/healthz", "/healthz", None),
+            ("/auth/login", "/auth/login", None, app),
+            ("week 50", "/week", emails["week 50"], app),
+            ("week 500", "/week", emails["week 500"], app),
+            ("week 50, cache off", "/week", emails["week 50"], uncached),
+            ("week 500, cache off", "/week", emails["week 500"], uncached),
+            ("/healthz", "/healthz", None, app),
         ]
         clients = {}
-        for name, path, email in pages:
-            client = app.test_client()
+        for name, path, email, served_by in pages:
+            client = served_by.test_client()
             if email:
                 page = client.get("/auth/login").get_data(as_text=True)
                 token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
@@ -108,9 +111,10 @@ def main() -> None:
             stats = pstats.Stats(profiler)
             stats.sort_stats("cumulative").print_stats(45)
             stats.sort_stats("tottime").print_stats(25)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        for each in (app, uncached):
+            with each.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 if __name__ == "__main__":

@@ -40,6 +40,9 @@ class User(UserMixin, TimestampMixin, Model):
     # None until the owner of the address follows the confirmation link (or a reset link): an
     # unconfirmed account cannot log in, so nobody can use an address they do not own.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Bumped by every write to what this user's week shows (services/platform/data_version.py):
+    # the key of the cached week body, so a cached page is never older than the data.
+    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     projects: Mapped[list[Project]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from routes.dashboard.chart import week_chart
+from routes.dashboard.week_cache import CSRF_SLOT, Body, fill_body, split_body, week_cache
 from routes.url_patterns import id_url
-from services.timesheet.dates import BadDate, local_today, parse_week
+from services.timesheet.dates import BadDate, Week, local_today, parse_week
 from services.timesheet.week import summarize_week
 
 bp = Blueprint("dashboard", __name__)
+
+# Where the body goes in the page's shell (dashboard/week.html, the layout around it).
+BODY_SLOT = Markup("<!-- week body -->")
 
 
 @bp.get("/week")
@@ -22,9 +30,27 @@ def week() -> ResponseReturnValue:
         chosen = parse_week(request.args.get("week"), request.args.get("start"), today)
     except BadDate as error:
         abort(400, description=f"{error} Use the arrows on the week page to move between weeks.")
+    key = (
+        current_user.id,
+        current_user.data_version,
+        chosen.label,
+        today,
+        current_user.timezone,
+        request.script_root,
+    )
+    body = week_cache().get_or_render(key, lambda: render_body(chosen, today))
+    # The shell (layout, flash messages, top bar) is rendered for every request; the body is
+    # put in as bytes, so a long week is not escaped, joined or encoded again.
+    shell = render_template("dashboard/week.html", week=chosen, body=BODY_SLOT)
+    head, _, tail = shell.partition(BODY_SLOT)
+    page = [head.encode(), fill_body(body, generate_csrf()), tail.encode()]
+    return Response(page, mimetype="text/html")
+
+
+def render_body(chosen: Week, today: date) -> Body:
     summary = summarize_week(current_user.id, chosen, current_user.timezone)
-    return render_template(
-        "dashboard/week.html",
+    html = render_template(
+        "dashboard/_week_body.html",
         summary=summary,
         chart=week_chart(summary),
         today=today,
@@ -32,4 +58,6 @@ def week() -> ResponseReturnValue:
         project_url=id_url("projects.show", "project_id"),
         edit_url=id_url("entries.edit", "entry_id"),
         delete_url=id_url("entries.delete", "entry_id"),
+        csrf=CSRF_SLOT,
     )
+    return split_body(html)

@@ -50,7 +50,7 @@ def index() -> ResponseReturnValue:
         "projects/index.html",
         listing=listing,
         archived=archived,
-        counts=project_service.count_projects(current_user.id),
+        counts=listing.counts,
         form=NameForm(),
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from extensions import db
 from models import Project, Task, TimeEntry
@@ -93,7 +94,8 @@ def week_rows(user_id: int, week: Week) -> list[WeekRow]:
         )
         .order_by(TimeEntry.spent_on, TimeEntry.started_at, TimeEntry.id)
     )
-    return list(db.session.execute(statement).tuples())
+    # Rows unpack like tuples; with_only_columns() loses the column types, so they are named here.
+    return cast("list[WeekRow]", db.session.execute(statement).all())
 
 
 def summarize_week(user_id: int, week: Week, zone_name: str | None) -> WeekSummary:
