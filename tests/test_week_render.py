@@ -68,14 +68,17 @@ def test_week_links_are_the_routes_links(app: Flask) -> None:
     fill_week(app, user_id, projects_with_tasks(app, user_id, 2, 2), 6)
     page = client.get(WEEK).get_data(as_text=True)
     edits = re.findall(r'href="(/entries/\d+/edit)"', page)
-    deletes = re.findall(r'action="(/entries/\d+/delete)"', page)
+    deletes = re.findall(r'formaction="(/entries/\d+/delete)"', page)
     assert len(edits) == len(deletes) == 6
     with app.test_request_context():
         ids = [int(link.split("/")[2]) for link in edits]
         assert edits == [url_for("entries.edit", entry_id=i) for i in ids]
         assert deletes == [url_for("entries.delete", entry_id=i) for i in ids]
-    tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
-    assert len(tokens) == 1  # one token, fetched once, in every delete form and the logout form
+    tokens = re.findall(r'name="csrf_token" value="([^"]+)"', page)
+    assert len(set(tokens)) == 1  # one token, fetched once
+    assert len(tokens) == 2  # the one form the Delete buttons post, and the logout form
+    assert 'form id="delete-entry" method="post"' in page
+    assert page.count('form="delete-entry"') == 6
 
 
 def test_url_builds_and_token_calls_do_not_grow_with_entries(
