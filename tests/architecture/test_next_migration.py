@@ -3,9 +3,9 @@
 The revisions in ``migrations/versions`` were reviewed by hand; a contributor's next
 ``flask db migrate`` is written by the settings: the naming convention on the metadata
 (``extensions.py:NAMING_CONVENTION``) and batch mode (``render_as_batch`` in
-``wiring/migrations.py:register_migrations``). Remove either and the revisions already written stay correct,
-while the next one gets unnamed constraints (which no later migration can drop or alter) or a
-bare ``op.add_column`` with a foreign key, which SQLite cannot do with ALTER TABLE.
+``wiring/migrations.py:register_migrations``). Remove either and the revisions already written
+stay correct, while the next one gets unnamed constraints (which no later migration can drop or
+alter) or a bare ``op.add_column`` with a foreign key, which SQLite cannot do with ALTER TABLE.
 
 So, in a copy of the tree: add a table and two columns with a unique constraint, an index and a
 foreign key each, run ``flask db migrate`` against SQLite, read the revision it writes, apply it.
