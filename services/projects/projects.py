@@ -104,6 +104,7 @@ def list_projects(owner_id: int, *, archived: bool, page: int, per_page: int) ->
     )
     pagination = paginate(query, page=page, per_page=per_page, extra=(other_tab,))
     items: list[tuple[Project, int, int]] = list(pagination.items)
+    pagination.items = [project for project, _, _ in items]  # the page holds projects, as ever
     names = _first_open_task_names([project.id for project, _, _ in items]) if items else {}
     rows = [
         ProjectRow(project, int(open_), int(all_), first_open_names=names.get(project.id, []))
