@@ -37,6 +37,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from http.cookiejar import CookieJar
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -111,23 +115,31 @@ def production_env(database_url: str, instance: Path) -> dict[str, str]:
     return env
 
 
-def seed(env: dict[str, str]) -> dict[str, str]:
-    """Migrate, then one user with 50 entries this week and one with 500; returns their emails."""
-    from flask_migrate import upgrade
-
+def app_from_env(env: dict[str, str], **overrides: object) -> Flask:
+    """``create_app()`` as the served app sees it (its environment), in this process."""
     from app import create_app
-    from extensions import db
-    from models import Project, Task, TimeEntry, User
-    from services.accounts.passwords import hash_password
-    from services.accounts.teams import found_team, personal_team_name
 
     saved = dict(os.environ)
     os.environ.update(env)
     try:
-        app = create_app()
+        return create_app(**overrides)
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def seed(env: dict[str, str]) -> dict[str, str]:
+    """Migrate, then one user with 50 entries this week and one with 500; returns their emails,
+    and under "token" an API token of the 50-entry user."""
+    from flask_migrate import upgrade
+
+    from extensions import db
+    from models import Project, Task, TimeEntry, User
+    from services.accounts.passwords import hash_password
+    from services.accounts.teams import found_team, personal_team_name
+    from services.tokens.personal import create_token
+
+    app = app_from_env(env)
     monday = date.today() - timedelta(days=date.today().weekday())
     emails = {}
     with app.app_context():
@@ -162,6 +174,8 @@ def seed(env: dict[str, str]) -> dict[str, str]:
                 )
             db.session.commit()
             emails[f"week {size}"] = email
+            if size == 50:
+                emails["token"] = create_token(user.id, "bench", "read").secret
         db.session.remove()
         db.engine.dispose()
     return emails
@@ -237,10 +251,10 @@ def milliseconds(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def load(url: str, seconds: int, cookie: str | None) -> Row:
+def load(url: str, seconds: int, headers: dict[str, str]) -> Row:
     command = [ensure_wrk(), "-t2", "-c8", f"-d{seconds}s", "--latency", url]
-    if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    for name, value in headers.items():
+        command[1:1] = ["-H", f"{name}: {value}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     row = Row(name="", path=url)
     row.rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -251,37 +265,32 @@ def load(url: str, seconds: int, cookie: str | None) -> Row:
     return row
 
 
-def best_of(url: str, seconds: int, rounds: int, cookie: str | None) -> Row:
+def best_of(url: str, seconds: int, rounds: int, headers: dict[str, str]) -> Row:
     """The median round by requests/s (and that round's latencies)."""
-    rows = sorted((load(url, seconds, cookie) for _ in range(rounds)), key=lambda r: r.rps)
+    rows = sorted((load(url, seconds, headers) for _ in range(rounds)), key=lambda r: r.rps)
     return rows[len(rows) // 2]
 
 
-def queries_per_request(env: dict[str, str], email: str | None, path: str) -> int:
+def queries_per_request(
+    env: dict[str, str], email: str | None, path: str, headers: dict[str, str]
+) -> int:
     """SQL statements one request runs, counted in-process against the same database."""
     from sqlalchemy import event
 
-    from app import create_app
     from extensions import db
 
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        app = create_app(
-            WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False, TRUSTED_HOSTS=["localhost"]
-        )
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    app = app_from_env(
+        env, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False, TRUSTED_HOSTS=["localhost"]
+    )
     client = app.test_client()
     if email:
         client.post("/auth/login", data={"email": email, "password": PASSWORD})
-    client.get(path)  # warm-up
+    client.get(path, headers=headers)  # warm-up
     with app.app_context():
         engine = db.engine
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    client.get(path)
+    client.get(path, headers=headers)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -323,21 +332,6 @@ def worker_memory_mb(master: subprocess.Popen[bytes]) -> tuple[float, float]:
 # --- The run ---------------------------------------------------------------------------------
 
 
-def api_path(env: dict[str, str]) -> str | None:
-    """The API's entries list, when the app has one."""
-    from app import create_app
-
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        app = create_app()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    rules = {rule.rule for rule in app.url_map.iter_rules()}
-    return next((p for p in ("/api/v1/entries", "/api/v1/time-entries") if p in rules), None)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 s x 1 round: shows it works")
@@ -355,18 +349,23 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}"
             wait_until_up(f"{base}/healthz", server, app_log)
             wait_until_up(f"http://127.0.0.1:{floor_port}/", floor, floor_log)
-            pages: list[tuple[str, str, str | None]] = [
-                ("/auth/login", "/auth/login", None),
-                ("week 50", "/week", emails["week 50"]),
-                ("week 500", "/week", emails["week 500"]),
-                ("/healthz", "/healthz", None),
+            monday = date.today() - timedelta(days=date.today().weekday())
+            this_week = f"from={monday}&to={monday + timedelta(days=6)}&limit=50"
+            token = {"Authorization": f"Bearer {emails['token']}"}
+            # (row, path, who signs in through the form, extra headers)
+            pages: list[tuple[str, str, str | None, dict[str, str]]] = [
+                ("/auth/login", "/auth/login", None, {}),
+                ("week 50", "/week", emails["week 50"], {}),
+                ("week 500", "/week", emails["week 500"], {}),
+                ("API entries", f"/api/v1/entries?{this_week}", None, token),
+                ("/healthz", "/healthz", None, {}),
             ]
-            rows = [best_of(f"http://127.0.0.1:{floor_port}/", seconds, rounds, None)]
+            rows = [best_of(f"http://127.0.0.1:{floor_port}/", seconds, rounds, {})]
             rows[0].name, rows[0].queries = "hello-world floor", 0
-            for name, path, email in pages:
-                cookie = session_cookie(base, email) if email else None
-                row = best_of(base + path, seconds, rounds, cookie)
-                row.name, row.queries = name, queries_per_request(env, email, path)
+            for name, path, email, headers in pages:
+                sent = {**headers, "Cookie": session_cookie(base, email)} if email else headers
+                row = best_of(base + path, seconds, rounds, sent)
+                row.name, row.queries = name, queries_per_request(env, email, path, headers)
                 rows.append(row)
             rss, pss = worker_memory_mb(server)
         finally:
@@ -374,7 +373,7 @@ def main() -> None:
                 process.terminate()
                 process.wait(timeout=30)
         create, flask = cold_start(env, repeats)
-    print_table(rows, api_path(env))
+    print_table(rows)
     ratio = create / flask
     print(
         f"\ncold start: create_app() {create:.3f} s, import flask {flask:.3f} s, ratio {ratio:.2f}"
@@ -391,7 +390,7 @@ def platform_line() -> str:
     return f"{cores} cores, Python {platform.python_version()} on {platform.machine()}"
 
 
-def print_table(rows: list[Row], api: str | None) -> None:
+def print_table(rows: list[Row]) -> None:
     floor = rows[0].rps or 1.0
     print(
         "\n| page | requests/s | p50 ms | p99 ms | ratio to floor | target | queries/request "
@@ -406,8 +405,6 @@ def print_table(rows: list[Row], api: str | None) -> None:
             f"| {row.name} | {row.rps:.0f} | {row.p50_ms:.1f} | {row.p99_ms:.1f} | {ratio:.3f} | "
             f"{goal} | {row.queries} | {row.non_2xx} |"
         )
-    if api is None:
-        print("| API entries | (no JSON API in this version) | | | | >= 0.5 | | |")
 
 
 if __name__ == "__main__":

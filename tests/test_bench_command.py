@@ -30,7 +30,14 @@ def test_bench_run_quick_prints_the_table_for_every_page() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
-    for page in ("hello-world floor", "/auth/login", "week 50", "week 500", "/healthz"):
+    for page in (
+        "hello-world floor",
+        "/auth/login",
+        "week 50",
+        "week 500",
+        "API entries",
+        "/healthz",
+    ):
         row = re.search(rf"^\| {re.escape(page)} \| (\d+) \|.*\| (\d+) \| (\d+) \|$", out, re.M)
         assert row, f"no row for {page}:\n{out}"
         assert int(row.group(1)) > 0, f"{page}: no request answered"
