@@ -153,7 +153,9 @@ def run_stateful(app: Flask, owner: Owner, examples: int, steps: int) -> Calls:
 @pytest.mark.slow
 def test_stateful_runs_follow_the_links_from_create_to_delete(app: Flask) -> None:
     owner = owner_with_task(app, timezone="Europe/Berlin")
-    calls = run_stateful(app, owner, examples=150, steps=8)
+    # Derandomized: the scenarios depend on the document, and 150 no longer reached a successful
+    # delete once the teams and approval operations joined it; 300 do (about 30 s).
+    calls = run_stateful(app, owner, examples=300, steps=8)
     done = {(method, path) for method, path, status in calls.seen if status < 300}
     assert ("POST", "/api/v1/projects") in done
     assert ("GET", "/api/v1/projects/{project_id}") in done
