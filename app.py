@@ -14,17 +14,19 @@ from typing import Any
 from flask import Flask
 
 import config
-from extensions import api, csrf, db, limiter, login_manager, migrate
+from extensions import api, csrf, db, limiter, login_manager
 from wiring import database, form_requests, security_headers
-from wiring.celery import celery_init_app
+from wiring.celery_settings import check_visibility_timeout
 from wiring.converters import register_converters
 from wiring.logging import configure_logging
+from wiring.migrations import register_migrations
+from wiring.on_first_use import on_first_use
 from wiring.sqlite import configure_sqlite, lock_writing_requests
 from wiring.wsgi import apply_body_timeout, apply_proxy_fix
 
 INSTANCE_PATH_VAR = "TIMESHEET_INSTANCE_PATH"
-# The queue interface: modules holding @shared_task functions. The factory imports them, so
-# `import celery_worker` alone registers every task with the worker.
+# The queue interface: modules holding @shared_task functions. Building the Celery instance imports
+# them, so `import celery_worker` alone registers every task with the worker.
 TASK_MODULES = ("tasks.reports", "tasks.mail", "tasks.accounts", "tasks.platform")
 # Options the SQLAlchemy transport understands; it hands any other one to create_engine(),
 # which refuses Redis-only ones such as visibility_timeout.
@@ -76,12 +78,12 @@ def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) 
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table on db.metadata before anything reads it)
+    import services.platform.data_version  # noqa: F401  (the session hook that bumps versions)
     from services.accounts.sessions import load_user
 
     db.init_app(app)
-    migrate.init_app(
-        app, db, directory=os.path.join(app.root_path, "migrations"), render_as_batch=True
-    )
+    # Flask-Migrate and Alembic load with the first `flask db` command (or upgrade() call).
+    register_migrations(app, db, os.path.join(app.root_path, "migrations"))
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
@@ -100,9 +102,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_celery(app: Flask) -> None:
     """Fill in the zero-server broker and result store (SQLite files in the instance folder)
-    where no URL was configured, then build this app's Celery instance."""
-    import importlib
-
+    where no URL was configured, and check the timeouts. This app's Celery instance is built,
+    and its setting names are checked, when ``app.extensions["celery"]`` is first read: at the
+    start of a worker or beat (``celery_worker.py``), at the first task a web process sends.
+    Checking the names needs Celery's own table of settings, whose import loads most of Celery:
+    a fifth of a web process's start-up and several MB per web worker that sends no task."""
     settings = app.config["CELERY"]
     folder = app.instance_path
     if not settings.get("broker_url"):
@@ -119,9 +123,19 @@ def register_celery(app: Flask) -> None:
         }
         # SQLite broker shared by the web app and the worker: wait for a lock, don't fail.
         settings["broker_transport_options"].setdefault("connect_args", {"timeout": 30})
+    check_visibility_timeout(settings)
+    on_first_use(app, "celery", lambda: build_celery(app))
+
+
+def build_celery(app: Flask) -> Any:
+    """Import the task modules, then make the app's Celery instance (``wiring/celery.py``)."""
+    import importlib
+
+    from wiring.celery import celery_init_app
+
     for module in TASK_MODULES:
         importlib.import_module(module)
-    celery_init_app(app)
+    return celery_init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -74,6 +74,9 @@ class BaseConfig:
     ENTRIES_PER_PAGE = 20
     PROJECTS_PER_PAGE = 20
     TASKS_PER_PAGE = 20  # on a project's page
+    # Rendered week bodies kept per web process, keyed by the user's data version
+    # (routes/dashboard/week_cache.py); 0 turns the cache off.
+    WEEK_CACHE_MAX_BYTES = 4 * 1024 * 1024
 
     # Mail: with no MAIL_SERVER the message is written to the log (development). Production
     # refuses that unless MAIL_BACKEND = "log" says it is meant (check_settings), and then

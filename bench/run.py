@@ -9,7 +9,9 @@ postgresql://postgres@127.0.0.1/postgres, and dropped afterwards), seeded with o
 entries this week over 4 projects x 3 tasks and one with 500; then a hello-world Flask app under the
 same gunicorn settings (the floor). Each page is loaded with wrk (-t2 -c8; installed from Debian's
 packages by scripts/install-bench-tools when missing), and one table is printed: requests/s, p50,
-p99, the ratio to the floor, SQL queries per request and the non-2xx count. Then cold start
+p99, the ratio to the floor, SQL queries per request and the non-2xx count; the week rows come
+from the week cache (wrk revisits one page), the "cache off" rows from the same app started with
+FLASK_WEEK_CACHE_MAX_BYTES=0 (what the first visit after a write costs). Then cold start
 (``create_app()`` in a fresh interpreter against ``import flask``) and the resident memory of one
 gunicorn worker after the load.
 """
@@ -345,10 +347,16 @@ def main() -> None:
         app_log, floor_log = Path(folder) / "app.log", Path(folder) / "floor.log"
         server = gunicorn("run:app", port, env, app_log)
         floor = gunicorn("bench.floor_app:app", floor_port, env, floor_log)
+        # The same app with the week cache off: what a visit after a write costs.
+        uncached_port, uncached_log = free_port(), Path(folder) / "uncached.log"
+        uncached_env = {**env, "FLASK_WEEK_CACHE_MAX_BYTES": "0"}
+        uncached = gunicorn("run:app", uncached_port, uncached_env, uncached_log)
         try:
             base = f"http://127.0.0.1:{port}"
+            uncached_base = f"http://127.0.0.1:{uncached_port}"
             wait_until_up(f"{base}/healthz", server, app_log)
             wait_until_up(f"http://127.0.0.1:{floor_port}/", floor, floor_log)
+            wait_until_up(f"{uncached_base}/healthz", uncached, uncached_log)
             monday = date.today() - timedelta(days=date.today().weekday())
             this_week = f"from={monday}&to={monday + timedelta(days=6)}&limit=50"
             token = {"Authorization": f"Bearer {emails['token']}"}
@@ -367,9 +375,16 @@ def main() -> None:
                 row = best_of(base + path, seconds, rounds, sent)
                 row.name, row.queries = name, queries_per_request(env, email, path, headers)
                 rows.append(row)
+            for size in (50, 500):
+                email = emails[f"week {size}"]
+                cookie = {"Cookie": session_cookie(uncached_base, email)}
+                row = best_of(uncached_base + "/week", seconds, rounds, cookie)
+                row.name = f"week {size}, cache off"
+                row.queries = queries_per_request(uncached_env, email, "/week", {})
+                rows.append(row)
             rss, pss = worker_memory_mb(server)
         finally:
-            for process in (server, floor):
+            for process in (server, floor, uncached):
                 process.terminate()
                 process.wait(timeout=30)
         create, flask = cold_start(env, repeats)
@@ -379,6 +394,9 @@ def main() -> None:
         f"\ncold start: create_app() {create:.3f} s, import flask {flask:.3f} s, ratio {ratio:.2f}"
     )
     print(f"one gunicorn worker after the load: {rss:.1f} MB resident, {pss:.1f} MB PSS")
+    week50 = next(r.rps for r in rows if r.name == "week 50") or 1.0
+    week500 = next(r.rps for r in rows if r.name == "week 500")
+    print(f"week 500 vs week 50: {week50 / (week500 or 1.0):.2f}x slower (target <= 1.5)")
     print(f"targets: cold start ratio <= 2.5, worker <= 70 MB resident; {platform_line()}")
     print(f"wrk -t2 -c8, {seconds} s x {rounds} rounds per page, gunicorn -w 2")
 

@@ -42,6 +42,9 @@ class User(UserMixin, TimestampMixin, Model):
     # The team the pages show; services.access.current_membership checks it is still one of
     # the user's teams and falls back to another one.
     current_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    # Bumped by every write to what this user's week shows (services/platform/data_version.py):
+    # the key of the cached week body, so a cached page is never older than the data.
+    data_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     time_entries: WriteOnlyMapped[TimeEntry] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -15,15 +15,39 @@ from tests.conftest import ROOT, dispose, make_app
 TASK_NAMES = ("reports.export", "cleanup.expired", "mail.deliver")
 
 
+# The names are checked when the Celery instance is built (at a worker's start, at a web
+# process's first task; see app.py:register_celery), so that a web process need not load Celery.
 def test_an_unknown_celery_setting_is_an_error_naming_it(tmp_path) -> None:
+    app = make_app("sqlite://", tmp_path, CELERY={"task_acks_lately": True})
     with pytest.raises(ConfigError, match="'task_acks_lately'"):
-        make_app("sqlite://", tmp_path, CELERY={"task_acks_lately": True})
+        app.extensions["celery"]
+    dispose(app)
 
 
 def test_an_unknown_celery_setting_from_the_environment_is_an_error(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("FLASK_CELERY__brokr_url", "redis://127.0.0.1:6379/0")
+    app = make_app("sqlite://", tmp_path)
     with pytest.raises(ConfigError, match="'brokr_url'"):
-        make_app("sqlite://", tmp_path)
+        app.extensions["celery"]
+    dispose(app)
+
+
+def test_a_worker_with_an_unknown_celery_setting_refuses_to_start(tmp_path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "TIMESHEET_ENV": "testing",
+        "TIMESHEET_INSTANCE_PATH": str(tmp_path),
+        "FLASK_CELERY__task_acks_lately": "true",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import celery_worker"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "'task_acks_lately'" in done.stderr
 
 
 def test_the_environment_overrides_a_celery_setting(tmp_path, monkeypatch) -> None:

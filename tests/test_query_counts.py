@@ -1,6 +1,7 @@
 """The number of SQL queries a page issues does not grow with the data on it (no N+1).
 
 Counted with a ``before_cursor_execute`` listener on the app's engine, around one request.
+Transaction control (the ``BEGIN`` our SQLite wiring sends itself, ``COMMIT``...) is not a query.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tests.conftest import make_user
 from tests.timesheet_support import add_entries, add_entry, add_project, add_task, signed_in
 
 MONDAY = date(2026, 11, 16)
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
 @contextmanager
@@ -26,7 +28,8 @@ def counted_queries(app: Flask) -> Iterator[list[str]]:
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
+        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            statements.append(statement)
 
     with app.app_context():
         engine = db.engine
@@ -70,13 +73,14 @@ def two_users(app: Flask):
 
 
 def test_week_view_queries_do_not_grow_with_entries(app: Flask, two_users) -> None:
+    app.config["WEEK_CACHE_MAX_BYTES"] = 0  # the rendering path (a cache hit is one query)
     (small, small_id), (big, big_id) = two_users
     fill_week(app, small_id, projects_with_tasks(app, small_id, 1, 1), 5)
     fill_week(app, big_id, projects_with_tasks(app, big_id, 8, 3), 200)
     few = queries_for(app, small, "/week?week=2026-W47")
     many = queries_for(app, big, "/week?week=2026-W47")
     assert few == many, f"5 entries: {few} queries, 200 entries: {many} queries"
-    assert many <= 4
+    assert many <= 3
 
 
 def test_projects_list_queries_do_not_grow_with_projects_and_tasks(app: Flask, two_users) -> None:
@@ -163,3 +167,95 @@ def test_team_week_queries_do_not_grow_with_members_and_entries(app: Flask) -> N
     many = queries_for(app, team_with_members(app, 50, 20), "/team/week?week=2026-W47")
     assert few == many, f"5 members: {few} queries, 50 members: {many} queries"
     assert many <= 4
+
+
+# --- Every signed-in page: at most MAX_QUERIES, the same number with little and much data -------
+
+MAX_QUERIES = 3
+# Endpoints that are not pages: static files, and the readiness probe (it asks the broker and the
+# workers, and answers 503 without them; /healthz, one query, is counted).
+NOT_PAGES = {"static", "site.readyz"}
+# A page may answer other than 200 for a signed-in user (a redirect away from the sign-up form,
+# a report that is not ready to download): its queries are counted all the same.
+
+
+def user_with_data(app: Flask, user_id: int, projects: int, tasks: int, entries: int) -> dict:
+    """Ids of the user's first project, task, entry and report, after filling in that much."""
+    from models import Report
+
+    task_ids = projects_with_tasks(app, user_id, projects, tasks)
+    fill_week(app, user_id, task_ids, entries)
+    with app.app_context():
+        for n in range(max(1, entries // 10)):
+            db.session.add(
+                Report(user_id=user_id, date_from=MONDAY, date_to=MONDAY + timedelta(days=n))
+            )
+        db.session.commit()
+        from sqlalchemy import select
+
+        from models import Project, Task, TimeEntry
+
+        def first(model: type, column) -> int:
+            return db.session.scalar(select(model.id).where(column == user_id).order_by(model.id))
+
+        from tests.timesheet_support import personal_team_id
+
+        project_id = db.session.scalar(
+            select(Project.id)
+            .where(Project.team_id == personal_team_id(user_id))
+            .order_by(Project.id)
+        )
+        return {
+            "project_id": project_id,
+            "task_id": db.session.scalar(
+                select(Task.id).where(Task.project_id == project_id).order_by(Task.id)
+            ),
+            "entry_id": first(TimeEntry, TimeEntry.user_id),
+            "report_id": first(Report, Report.user_id),
+            "token": "not-a-reset-token",
+        }
+
+
+def signed_in_pages(app: Flask) -> list[tuple[str, list[str]]]:
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods]
+    return sorted((r.endpoint, sorted(r.arguments)) for r in rules if r.endpoint not in NOT_PAGES)
+
+
+def page_queries(app: Flask, client: FlaskClient, endpoint: str, ids: dict) -> tuple[int, int]:
+    from flask import url_for
+
+    with app.test_request_context():
+        url = url_for(
+            endpoint, **{name: ids[name] for name in ids if name in endpoint_args(app, endpoint)}
+        )
+    client.get(url)  # warm-up
+    with counted_queries(app) as statements:
+        response = client.get(url)
+    assert response.status_code < 500, f"{url}: {response.status_code}"
+    return len(statements), response.status_code
+
+
+def endpoint_args(app: Flask, endpoint: str) -> set[str]:
+    return {arg for rule in app.url_map.iter_rules(endpoint) for arg in rule.arguments}
+
+
+def test_every_signed_in_page_runs_at_most_3_queries_whatever_the_data(
+    app: Flask, two_users
+) -> None:
+    (small, small_id), (big, big_id) = two_users
+    few_ids = user_with_data(app, small_id, 1, 1, 1)
+    many_ids = user_with_data(app, big_id, 12, 5, 200)
+    pages = signed_in_pages(app)
+    unknown = {arg for _, args in pages for arg in args} - set(few_ids)
+    assert not unknown, f"give user_with_data an id for {unknown}, so those pages are counted too"
+    counts = {}
+    for endpoint, _args in pages:
+        few, few_status = page_queries(app, small, endpoint, few_ids)
+        many, many_status = page_queries(app, big, endpoint, many_ids)
+        assert few_status == many_status, endpoint
+        counts[endpoint] = (few, many)
+    too_many = {e: c for e, c in counts.items() if max(c) > MAX_QUERIES}
+    growing = {e: c for e, c in counts.items() if c[0] != c[1]}
+    assert not too_many, f"more than {MAX_QUERIES} queries (little data, much data): {too_many}"
+    assert not growing, f"queries grow with the data (little, much): {growing}"
+    assert {"dashboard.week", "projects.index", "entries.index", "reports.index"} <= set(counts)

@@ -1,7 +1,9 @@
 """Celery for one Flask app: its settings checked, tasks run inside the app's context, and the
 database connections a forked worker process inherits dropped.
 
-``app.py:register_celery`` calls ``celery_init_app``; ``celery_worker.py`` exposes the result.
+``app.py:register_celery`` has ``celery_init_app`` run on the first read of
+``app.extensions["celery"]`` (sending a task, or ``celery_worker.py`` at a worker's start): a web
+process that sends no task never imports Celery's app machinery.
 """
 
 from __future__ import annotations
@@ -13,41 +15,13 @@ from celery import Celery, Task
 from celery.signals import after_setup_logger, worker_process_init, worker_ready
 from flask import Flask
 
-from config import ConfigError
 from extensions import db
 from services.platform import request_id
 from services.platform.heartbeat import record_heartbeat
+from wiring.celery_settings import check_celery_settings
 from wiring.logging import format_handlers
 
 log = logging.getLogger("timesheet.worker")
-
-
-def known_celery_settings() -> frozenset[str]:
-    """Every lower-case setting name this Celery version understands."""
-    from celery.app.defaults import NAMESPACES, flatten
-
-    # celery-types declares flatten() as returning a dict; it yields (name, option) pairs.
-    pairs = flatten(NAMESPACES)
-    return frozenset(name for name, _option in pairs)  # type: ignore[str-unpack]
-
-
-def check_celery_settings(settings: dict[str, Any]) -> None:
-    """Refuse a misspelt Celery setting at start: Celery itself silently ignores it, so a typo in
-    ``task_acks_late`` would quietly turn off late acknowledgement."""
-    unknown = sorted(set(settings) - known_celery_settings())
-    if unknown:
-        names = ", ".join(repr(name) for name in unknown)
-        raise ConfigError(
-            f"Unknown Celery setting(s) in CELERY: {names} (use Celery's lower-case names, "
-            "e.g. broker_url, task_acks_late; see the Celery configuration reference)."
-        )
-    visibility = (settings.get("broker_transport_options") or {}).get("visibility_timeout")
-    limit = settings.get("task_time_limit")
-    if visibility is not None and limit is not None and float(visibility) <= float(limit):
-        raise ConfigError(
-            f"CELERY broker_transport_options.visibility_timeout ({visibility}) must be above "
-            f"task_time_limit ({limit}): otherwise Redis hands a running task to a second worker."
-        )
 
 
 def celery_init_app(app: Flask) -> Celery[Any]:

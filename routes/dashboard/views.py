@@ -3,18 +3,28 @@ and the week's approval in the current team (submit it; see why it is locked).""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from collections.abc import Hashable
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
-from routes.approvals.views import WeekActionForm
+from models import Membership
 from routes.dashboard.chart import week_chart
+from routes.dashboard.week_cache import CSRF_SLOT, Body, fill_body, split_body, week_cache
 from routes.team_context import remember
-from services.timesheet.approvals import current_week_state
-from services.timesheet.dates import BadDate, local_today, parse_week
+from routes.url_patterns import id_url
+from services.timesheet.approvals import WeekState, current_week_state
+from services.timesheet.dates import BadDate, Week, local_today, parse_week
 from services.timesheet.week import summarize_week
 
 bp = Blueprint("dashboard", __name__)
+
+# Where the body goes in the page's shell (dashboard/week.html, the layout around it).
+BODY_SLOT = Markup("<!-- week body -->")
 
 
 @bp.get("/week")
@@ -25,16 +35,58 @@ def week() -> ResponseReturnValue:
         chosen = parse_week(request.args.get("week"), request.args.get("start"), today)
     except BadDate as error:
         abort(400, description=f"{error} Use the arrows on the week page to move between weeks.")
-    summary = summarize_week(current_user.id, chosen, current_user.timezone)
+    # One query: the current team (the layout shows it too) and this week's approval there.
     membership, state = current_week_state(current_user, chosen.monday)
     remember(membership)
-    return render_template(
-        "dashboard/week.html",
+    key = (
+        current_user.id,
+        current_user.data_version,
+        chosen.label,
+        today,
+        current_user.timezone,
+        request.script_root,
+        approval_key(membership, state),
+    )
+    body = week_cache().get_or_render(key, lambda: render_body(chosen, today, membership, state))
+    # The shell (layout, flash messages, top bar) is rendered for every request; the body is
+    # put in as bytes, so a long week is not escaped, joined or encoded again.
+    shell = render_template("dashboard/week.html", week=chosen, body=BODY_SLOT)
+    head, _, tail = shell.partition(BODY_SLOT)
+    page = [head.encode(), fill_body(body, generate_csrf()), tail.encode()]
+    return Response(page, mimetype="text/html")
+
+
+def approval_key(membership: Membership | None, state: WeekState | None) -> Hashable:
+    """What the body shows of the current team and the week's approval there. The approval's
+    writes bump the member's data version too (its history); the lock by grace days comes with
+    the date, so it is keyed here, not bumped."""
+    if membership is None or state is None:
+        return None
+    approval = state.approval
+    return (
+        membership.team_id,
+        membership.team.name,
+        approval.id if approval is not None else None,
+        state.status,
+        state.locked_because,
+    )
+
+
+def render_body(
+    chosen: Week, today: date, membership: Membership | None, state: WeekState | None
+) -> Body:
+    summary = summarize_week(current_user.id, chosen, current_user.timezone)
+    html = render_template(
+        "dashboard/_week_body.html",
         summary=summary,
         chart=week_chart(summary),
         today=today,
         is_current=chosen.contains(today),
         membership=membership,
         state=state,
-        week_form=WeekActionForm(formdata=None, week=chosen.label),
+        project_url=id_url("projects.show", "project_id"),
+        edit_url=id_url("entries.edit", "entry_id"),
+        delete_url=id_url("entries.delete", "entry_id"),
+        csrf=CSRF_SLOT,
     )
+    return split_body(html)

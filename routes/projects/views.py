@@ -52,7 +52,7 @@ def index() -> ResponseReturnValue:
         "projects/index.html",
         listing=listing,
         archived=archived,
-        counts=project_service.count_projects(team_id),
+        counts=listing.counts,
         form=NameForm(),
     )
 

@@ -15,7 +15,6 @@ import logging
 from typing import Any
 
 from flask import current_app
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from services.platform import request_id
 
@@ -32,7 +31,10 @@ def enqueue(task_name: str, *args: Any) -> str:
     Arguments must be ids and plain values (JSON): the task loads fresh rows itself. The current
     request id travels as a message header, so the worker logs the task under the same id.
     """
-    celery_app = current_app.extensions["celery"]
+    celery_app = current_app.extensions["celery"]  # built on first use (wiring/on_first_use.py)
+    # Imported here, not at the top: a web process that sends no task never loads kombu.
+    from kombu.exceptions import OperationalError as KombuOperationalError
+
     task = celery_app.tasks[task_name]
     headers = {request_id.TASK_HEADER: request_id.current() or request_id.new_request_id()}
     try:

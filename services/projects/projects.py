@@ -17,6 +17,7 @@ from extensions import db
 from models import Project, Task, User
 from models.columns import name_key
 from services import access
+from services.platform.paging import paginate
 from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
 
 NAME_MAX_LENGTH = 100
@@ -69,6 +70,7 @@ class ProjectRow:
 class ProjectList:
     page: Pagination  # for the pager
     rows: list[ProjectRow]
+    counts: dict[bool, int]  # projects per tab: active (False) and archived (True)
 
 
 def require_manager_of(user: User, project: Project) -> None:
@@ -78,39 +80,48 @@ def require_manager_of(user: User, project: Project) -> None:
 
 def list_projects(team_id: int, *, archived: bool, page: int, per_page: int) -> ProjectList:
     """One page of the team's active (or archived) projects with their task counts and first
-    ``TASK_NAMES_SHOWN`` open task names. Never loads every task: two more queries, whatever the
-    number of projects or tasks (counts grouped in SQL, names limited by a window function).
-    ``team_id`` comes from the user's current membership (access.current_membership)."""
+    ``TASK_NAMES_SHOWN`` open task names, and how many projects each tab holds. Never loads
+    every task, and two queries whatever the number of projects or tasks: the page's projects
+    with their counts (task counts as correlated subqueries, the tab totals alongside), then the
+    names (limited by a window function). ``team_id`` comes from the user's current membership
+    (access.current_membership)."""
+    is_open = case((Task.closed.is_(False), 1), else_=0)
+    open_tasks = (
+        select(func.coalesce(func.sum(is_open), 0))
+        .where(Task.project_id == Project.id)
+        .correlate(Project)
+        .scalar_subquery()
+    )
+    all_tasks = (
+        select(func.count()).where(Task.project_id == Project.id).correlate(Project)
+    ).scalar_subquery()
+    other_tab = (
+        select(func.count())
+        .select_from(Project)
+        .where(Project.team_id == team_id, Project.archived.is_(not archived))
+        .scalar_subquery()
+        .label("other_tab")
+    )
     query = (
         access.projects_of_team(team_id)
+        .add_columns(open_tasks, all_tasks)
         .where(Project.archived.is_(archived))
         .order_by(func.lower(Project.name), Project.id)
     )
-    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
-    projects: list[Project] = list(pagination.items)
-    ids = [project.id for project in projects]
-    counts = _task_counts(ids) if ids else {}
-    names = _first_open_task_names(ids) if ids else {}
+    pagination = paginate(query, page=page, per_page=per_page, extra=(other_tab,))
+    items: list[tuple[Project, int, int]] = list(pagination.items)
+    pagination.items = [project for project, _, _ in items]  # the page holds projects, as ever
+    names = _first_open_task_names([project.id for project, _, _ in items]) if items else {}
     rows = [
-        ProjectRow(
-            project,
-            *counts.get(project.id, (0, 0)),
-            first_open_names=names.get(project.id, []),
-        )
-        for project in projects
+        ProjectRow(project, int(open_), int(all_), first_open_names=names.get(project.id, []))
+        for project, open_, all_ in items
     ]
-    return ProjectList(pagination, rows)
-
-
-def _task_counts(project_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """project id -> (open tasks, all tasks), counted by the database."""
-    is_open = case((Task.closed.is_(False), 1), else_=0)
-    query = (
-        select(Task.project_id, func.sum(is_open), func.count())
-        .where(Task.project_id.in_(project_ids))
-        .group_by(Task.project_id)
-    )
-    return {pid: (int(open_ or 0), int(all_)) for pid, open_, all_ in db.session.execute(query)}
+    if pagination.extras is None:  # an empty page: no row carried the tab totals
+        counts = count_projects(team_id)
+    else:
+        total = pagination.total or 0
+        counts = {archived: total, not archived: int(pagination.extras["other_tab"])}
+    return ProjectList(pagination, rows, counts)
 
 
 def _first_open_task_names(project_ids: list[int]) -> dict[int, list[str]]:

@@ -11,6 +11,7 @@ from extensions import db
 from models import Project, Task, User
 from models.columns import name_key
 from services import access
+from services.platform.paging import paginate
 from services.projects.projects import (
     NameTaken,
     clean_name,
@@ -31,7 +32,7 @@ def list_tasks(project: Project, *, page: int, per_page: int) -> Pagination:
         .where(Task.project_id == project.id)
         .order_by(Task.closed, func.lower(Task.name), Task.id)
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    return paginate(query, page=page, per_page=per_page)
 
 
 def open_tasks_for(user_id: int) -> list[Task]:

@@ -29,6 +29,7 @@ from extensions import db
 from models import Task, TimeEntry, User
 from models.time_entry import MINUTES_PER_DAY
 from services import access
+from services.platform.paging import paginate
 from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
 from services.platform.transactions import DatabaseBusy, begin_write
 from services.projects import tasks as task_service
@@ -124,7 +125,7 @@ def list_entries(
         query = query.where(
             TimeEntry.task_id.in_(select(Task.id).where(Task.project_id == project_id))
         )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    return paginate(query, page=page, per_page=per_page)
 
 
 def minutes_on_day(user_id: int, day: date, except_id: int | None = None) -> int:

@@ -5,8 +5,8 @@ Run as ``python import_each.py MODULE ...``; prints one JSON object: module -> {
 or null, "effects": [...]}. An effect is one of: a Flask app built, an extension bound to an app
 (``init_app``), a Celery app built, a folder made, a file opened for writing, a database or
 network connection opened. Each effect names whether it happened inside ``create_app()`` (the
-entry points ``run.py`` and ``celery_worker.py`` build their app there by design; no other module
-may do any of it at import).
+entry points ``run.py`` and ``celery_worker.py`` build their app there by design, the worker also
+its Celery app through ``app.py:build_celery``; no other module may do any of it at import).
 
 Third-party libraries are imported once, here, before forking: they cannot take part in a cycle
 of ours, and loading them once per module made the check take minutes. Every child starts with
@@ -44,7 +44,9 @@ THIRD_PARTY = (
     "email_validator",
     "psycopg",
 )
-FACTORY = "create_app"
+# The factories in app.py: create_app, and build_celery, which app.extensions["celery"] runs on
+# first read (celery_worker.py reads it at import; a web process when it sends a task).
+FACTORIES = ("create_app", "build_celery")
 # os.open flags and open() modes that create or change a file.
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
@@ -52,7 +54,7 @@ WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 def inside_factory() -> bool:
     frame = sys._getframe(1)
     while frame is not None:
-        if frame.f_code.co_name == FACTORY and frame.f_globals.get("__name__") == "app":
+        if frame.f_code.co_name in FACTORIES and frame.f_globals.get("__name__") == "app":
             return True
         frame = frame.f_back
     return False

@@ -3,9 +3,9 @@
 The revisions in ``migrations/versions`` were reviewed by hand; a contributor's next
 ``flask db migrate`` is written by the settings: the naming convention on the metadata
 (``extensions.py:NAMING_CONVENTION``) and batch mode (``render_as_batch`` in
-``app.py:register_extensions``). Remove either and the revisions already written stay correct,
-while the next one gets unnamed constraints (which no later migration can drop or alter) or a
-bare ``op.add_column`` with a foreign key, which SQLite cannot do with ALTER TABLE.
+``wiring/migrations.py:register_migrations``). Remove either and the revisions already written
+stay correct, while the next one gets unnamed constraints (which no later migration can drop or
+alter) or a bare ``op.add_column`` with a foreign key, which SQLite cannot do with ALTER TABLE.
 
 So, in a copy of the tree: add a table and two columns with a unique constraint, an index and a
 foreign key each, run ``flask db migrate`` against SQLite, read the revision it writes, apply it.
@@ -145,10 +145,10 @@ def test_without_the_naming_convention_the_next_revision_is_caught(tmp_path: Pat
 @pytest.mark.slow
 def test_without_batch_mode_the_next_revision_is_caught(tmp_path: Path) -> None:
     tree = copy_of_the_tree(tmp_path / "tree")
-    app = tree / "app.py"
-    source = app.read_text()
+    wiring = tree / "wiring" / "migrations.py"  # where Flask-Migrate is set up (on first use)
+    source = wiring.read_text()
     assert "render_as_batch=True" in source
-    app.write_text(source.replace("render_as_batch=True", "render_as_batch=False"))
+    wiring.write_text(source.replace("render_as_batch=True", "render_as_batch=False"))
     problems = problems_in(autogenerate_next_revision(tree, tmp_path))
     assert "outside batch mode: op.add_column(" in problems
     assert "no batch_alter_table for the existing table 'projects'" in problems

@@ -1,0 +1,82 @@
+"""Every write to what a user's week shows bumps that user's ``users.data_version``.
+
+The week view caches its rendered body under the user's data version (see
+``routes/dashboard/week_cache.py``), so the version must change with every write that could
+change the page, whoever makes it (a web request, a task, a CLI command, an interface added
+later): a session hook, not a call each service must remember. After each flush it looks at
+what was written:
+
+- a time entry (new, changed, deleted): its user;
+- a task or a project (renamed, moved, deleted): every user with an entry on it, whoever owns it;
+- a user row (their current team among them): that user;
+- a membership (joined, left, role changed): its member;
+- a week's approval or one of its events (submitted, approved, sent back, reopened): the member
+  whose week it is.
+
+(A team's name and the week's lock are in the cache key itself: the page reads them anyway.)
+
+and bumps those users' versions with one UPDATE in the same transaction, so the bump commits or
+rolls back with the write itself. Writes that bypass the ORM's unit of work (a Core ``update()``
+on these tables) would bypass this too: the services make none (``tests/test_week_cache.py``
+checks each kind of write).
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session, UOWTransaction
+
+from models import Membership, Project, Task, TimeEntry, User, WeekApproval, WeekEvent
+
+
+def touched(session: Session) -> tuple[set[int], set[int], set[int], set[int]]:
+    """(user ids, task ids, project ids, approval ids) whose rows this flush wrote."""
+    users: set[int] = set()
+    tasks: set[int] = set()
+    projects: set[int] = set()
+    approvals: set[int] = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, TimeEntry | Membership | WeekApproval):
+            users.add(obj.user_id)
+        elif isinstance(obj, WeekEvent):
+            approvals.add(obj.approval_id)
+        elif isinstance(obj, Task):
+            tasks.add(obj.id)
+        elif isinstance(obj, Project):
+            projects.add(obj.id)
+        elif isinstance(obj, User) and obj.id is not None:
+            users.add(obj.id)
+    return users, tasks, projects, approvals
+
+
+@event.listens_for(FlaskSession, "after_flush")
+def bump_data_versions(session: Session, _flush_context: UOWTransaction) -> None:
+    # In after_flush the rows are written and session.new/dirty/deleted still list what was.
+    users, tasks, projects, approvals = touched(session)
+    if not (users or tasks or projects or approvals):
+        return
+    conditions: list[Any] = []
+    if users:
+        conditions.append(User.id.in_(users))
+    if tasks or projects:
+        shown_on = (
+            select(TimeEntry.user_id)
+            .join(Task, TimeEntry.task_id == Task.id)
+            .where(or_(Task.id.in_(tasks), Task.project_id.in_(projects)))
+        )
+        conditions.append(User.id.in_(shown_on))
+    if approvals:
+        conditions.append(
+            User.id.in_(select(WeekApproval.user_id).where(WeekApproval.id.in_(approvals)))
+        )
+    table = User.metadata.tables["users"]
+    session.connection().execute(
+        update(table)
+        .where(or_(*conditions))
+        # updated_at is the account's, not its data's: kept as it is (no onupdate).
+        .values(data_version=table.c.data_version + 1, updated_at=table.c.updated_at)
+    )

@@ -1,0 +1,150 @@
+"""The cached week body is never older than the data: every kind of write shows on the next
+visit, also when another process (another web worker) made it. And a revisit with no write in
+between is served from the cache with no query beyond loading the user.
+
+A new kind of write to what the week shows (a timer, a team approval...) gets a case in
+``WRITES`` below.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from routes.dashboard.week_cache import CSRF_SLOT, EXTENSION_KEY
+from tests.conftest import dispose, login, make_app
+from tests.test_query_counts import counted_queries
+from tests.timesheet_support import add_entry, add_project, add_task, entry_form, signed_in
+
+MONDAY = date(2026, 11, 16)
+WEEK = "/week?week=2026-W47"
+
+
+def week_page(client: FlaskClient) -> str:
+    response = client.get(WEEK)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def week_body(client: FlaskClient) -> str:
+    """The cached part only: from the page head to the end of <main> (no flash messages, which
+    would name a renamed project too) and with the CSRF token, new each second, left out."""
+    page = week_page(client)
+    body = page[page.index('<header class="page-head">') : page.index("</main>")]
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", body)
+
+
+def setup_week(app: Flask) -> tuple[FlaskClient, dict[str, int]]:
+    client, user_id = signed_in(app)
+    project = add_project(app, user_id, "Apollo")
+    task = add_task(app, project, "Design")
+    entry = add_entry(app, user_id, task, MONDAY, "09:00", 60, note="kick-off")
+    return client, {"user": user_id, "project": project, "task": task, "entry": entry}
+
+
+def create_entry(client: FlaskClient, ids: dict[str, int]) -> str:
+    form = entry_form(ids["task"], day="2026-11-17", start="14:00", duration="0:45")
+    assert client.post("/entries/new", data=form).status_code == 302
+    return "14:00\u201314:45"
+
+
+def edit_entry(client: FlaskClient, ids: dict[str, int]) -> str:
+    form = entry_form(ids["task"], day="2026-11-16", start="09:00", duration="1:00", note="edited")
+    assert client.post(f"/entries/{ids['entry']}/edit", data=form).status_code == 302
+    return "edited"
+
+
+def delete_entry(client: FlaskClient, ids: dict[str, int]) -> str:
+    assert client.post(f"/entries/{ids['entry']}/delete").status_code == 302
+    return "Nothing logged this week yet."  # the only entry is gone
+
+
+def rename_project(client: FlaskClient, ids: dict[str, int]) -> str:
+    response = client.post(f"/projects/{ids['project']}/edit", data={"name": "Artemis"})
+    assert response.status_code == 302
+    return "Artemis"
+
+
+def rename_task(client: FlaskClient, ids: dict[str, int]) -> str:
+    assert client.post(f"/tasks/{ids['task']}/edit", data={"name": "Build"}).status_code == 302
+    return "Build"
+
+
+WRITES: dict[str, Callable[[FlaskClient, dict[str, int]], str]] = {
+    "entry created": create_entry,
+    "entry edited": edit_entry,
+    "entry deleted": delete_entry,
+    "project renamed": rename_project,
+    "task renamed": rename_task,
+}
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_the_week_shows_every_write_at_once(any_app: Flask, write: str) -> None:
+    client, ids = setup_week(any_app)
+    before = week_body(client)
+    assert week_body(client) == before  # the second visit comes from the cache
+    assert any_app.extensions[EXTENSION_KEY].hits >= 1
+    expected = WRITES[write](client, ids)
+    assert expected not in before
+    for visit in ("first", "second"):  # the second one may come from the cache again
+        assert expected in week_body(client), f"{write}: stale week on the {visit} visit"
+
+
+def test_a_write_by_another_process_shows_too(sqlite_template: Path, tmp_path: Path) -> None:
+    """Two apps on one database stand for two web workers, each with its own cache."""
+    database = tmp_path / "shared.sqlite3"
+    shutil.copyfile(sqlite_template, database)
+    url = f"sqlite:///{database}"
+    one = make_app(url, tmp_path / "one")
+    two = make_app(url, tmp_path / "two")
+    client_one, ids = setup_week(one)
+    client_two = two.test_client()
+    login(client_two, two, ids["user"])
+    assert "Apollo" in week_body(client_one) and "Apollo" in week_body(client_one)
+    rename_project(client_two, ids)
+    assert "Artemis" in week_body(client_one) and "Apollo" not in week_body(client_one)
+    dispose(one)
+    dispose(two)
+
+
+def test_a_revisit_runs_only_the_users_query(app: Flask) -> None:
+    client, _ = setup_week(app)
+    week_page(client)
+    with counted_queries(app) as statements:
+        page = week_page(client)
+    assert len(statements) == 1, statements  # the user (with the data version); no week rows
+    assert "kick-off" in page
+
+
+def test_the_cached_body_carries_each_sessions_own_csrf_token(app: Flask) -> None:
+    first, ids = setup_week(app)
+    second = app.test_client()
+    login(second, app, ids["user"])
+    one, two = week_page(first), week_page(second)
+    token = 'name="csrf_token" value="'
+    assert CSRF_SLOT not in one and CSRF_SLOT not in two
+    assert one.split(token)[1].split('"')[0] != two.split(token)[1].split('"')[0]
+
+
+def test_another_user_never_gets_my_week(app: Flask) -> None:
+    mine, _ = setup_week(app)
+    theirs, _ = signed_in(app, email="grace@example.com")
+    assert "kick-off" in week_page(mine)
+    assert "kick-off" not in week_page(theirs)
+
+
+def test_the_cache_is_bounded(app: Flask) -> None:
+    app.config["WEEK_CACHE_MAX_BYTES"] = 30_000
+    client, _ = setup_week(app)
+    for number in range(30, 50):
+        assert client.get(f"/week?week=2026-W{number}").status_code == 200
+    cache = app.extensions[EXTENSION_KEY]
+    assert 0 < cache.bytes <= 30_000
