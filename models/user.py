@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, true
@@ -15,6 +15,7 @@ from models.columns import TimestampMixin, UTCDateTime
 
 if TYPE_CHECKING:
     from models.api_token import ApiToken
+    from models.membership import Membership
     from models.report import Report
     from models.time_entry import TimeEntry
     from models.user_session import UserSession
@@ -64,10 +65,16 @@ class User(UserMixin, TimestampMixin, Model):
 
     # The key of the sign-in this request runs in (not a column): services/accounts/sessions.py
     # sets it when it starts or loads a session, and Flask-Login stores it through get_id().
+    # The loader also brings the current membership (its team loaded) in the same query, for
+    # routes/team_context.py: every signed-in page shows the team (not a column either).
     if TYPE_CHECKING:
         session_key: str | None
+        session_id: int | None
+        loaded_membership: Membership | Literal[False] | None
     else:
         session_key = None  # no annotation at run time: SQLAlchemy would map it as a column
+        session_id = None
+        loaded_membership = False  # False: not loaded with the user (None: in no team)
 
     def get_id(self) -> str:
         """What Flask-Login puts in the session and the remember cookie: the key of a

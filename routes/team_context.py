@@ -13,9 +13,12 @@ from services import access
 def current_team() -> Membership | None:
     """The current membership (team loaded), or None for a visitor or a user in no team."""
     if "current_membership" not in g:
-        g.current_membership = (
-            access.current_membership(current_user) if current_user.is_authenticated else None
-        )
+        if not current_user.is_authenticated:
+            g.current_membership = None
+        elif current_user.loaded_membership is not False:  # came with the user's row
+            g.current_membership = current_user.loaded_membership
+        else:
+            g.current_membership = access.current_membership(current_user)
     membership: Membership | None = g.current_membership
     return membership
 

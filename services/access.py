@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from extensions import db
@@ -95,6 +95,20 @@ def current_membership_select(user: User) -> Select[Membership]:
     """The query behind ``current_membership``, for callers that join more to it."""
     chosen = case((Membership.team_id == user.current_team_id, 0), else_=1)
     return memberships_of(user.id).order_by(chosen, Membership.id).limit(1)
+
+
+def current_membership_id() -> ColumnElement[int]:
+    """The id of the current membership (the one ``current_membership_select`` chooses: the
+    chosen team's, else the oldest), correlated to ``users``: the session loader joins it to
+    the user's row. Two MIN subqueries rather than an ORDER BY on the outer row, which SQLite
+    cannot resolve inside a join condition."""
+    active = (Membership.user_id == User.id, Membership.left_at.is_(None))
+
+    def first(*where: ColumnElement[bool]) -> ScalarSelect[int]:
+        query = select(func.min(Membership.id)).where(*active, *where)
+        return query.correlate(User).scalar_subquery()
+
+    return func.coalesce(first(Membership.team_id == User.current_team_id), first())
 
 
 def current_membership(user: User) -> Membership | None:

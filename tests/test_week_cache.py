@@ -115,12 +115,14 @@ def test_a_write_by_another_process_shows_too(sqlite_template: Path, tmp_path: P
     dispose(two)
 
 
-def test_a_revisit_runs_only_the_users_query(app: Flask) -> None:
+def test_a_revisit_runs_only_the_user_and_approval_queries(app: Flask) -> None:
     client, _ = setup_week(app)
     week_page(client)
     with counted_queries(app) as statements:
         page = week_page(client)
-    assert len(statements) == 1, statements  # the user (with the data version); no week rows
+    # The session with its user (and data version) and team, then the current team with the
+    # week's approval (its state is in the key): no week rows.
+    assert len(statements) == 2, statements
     assert "kick-off" in page
 
 
@@ -148,3 +150,66 @@ def test_the_cache_is_bounded(app: Flask) -> None:
         assert client.get(f"/week?week=2026-W{number}").status_code == 200
     cache = app.extensions[EXTENSION_KEY]
     assert 0 < cache.bytes <= 30_000
+
+
+# --- The week's approval and the current team (they are in the cached body too) ---------------
+
+
+def with_a_reviewer(app: Flask, user_id: int) -> tuple[FlaskClient, int]:
+    """An admin of the user's team, working in it: may approve, send back and reopen."""
+    from tests.team_support import add_member, team_of
+
+    team = team_of(app, user_id)
+    boss, boss_id = signed_in(app, email="boss@example.com")
+    add_member(app, team, boss_id, "admin")
+    assert boss.post(f"/teams/{team}/switch").status_code == 302
+    return boss, team
+
+
+def step(client: FlaskClient, url: str, comment: str = "") -> None:
+    response = client.post(url, data={"week": "2026-W47", "comment": comment})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def shows(client: FlaskClient, *texts: str) -> None:
+    for visit in ("first", "second"):  # the second one may come from the cache
+        body = week_body(client)
+        for text in texts:
+            assert text in body, f"{text!r} missing on the {visit} visit"
+
+
+def test_each_approval_step_shows_at_once(any_app: Flask) -> None:
+    client, ids = setup_week(any_app)
+    boss, _ = with_a_reviewer(any_app, ids["user"])
+    person = f"/team/people/{ids['user']}/week"
+    shows(client, "status-open", "Submit this week for approval")
+    step(client, "/week/submit")
+    shows(client, "status-submitted")
+    step(boss, f"{person}/reject", "split the kick-off")
+    shows(client, "status-rejected", "split the kick-off")
+    # Submitted again: the same status and approval as after the first submission, so only the
+    # data version tells this body (with the comment in its history) from the first one.
+    step(client, "/week/submit")
+    shows(client, "status-submitted", "split the kick-off")
+    step(boss, f"{person}/approve")
+    shows(client, "status-approved", '<span class="muted">locked</span>')
+    assert f"/entries/{ids['entry']}/edit" not in week_body(client)
+    step(boss, f"{person}/reopen", "one more day")
+    shows(client, "status-reopened", "one more day", f"/entries/{ids['entry']}/edit")
+
+
+def test_switching_teams_shows_at_once(any_app: Flask) -> None:
+    from tests.team_support import add_member
+    from tests.timesheet_support import make_user
+
+    client, ids = setup_week(any_app)
+    other_owner = make_user(any_app, email="grace@example.com", name="Grace")
+    with any_app.app_context():
+        from tests.team_support import personal_team_id
+
+        other = personal_team_id(other_owner)
+    add_member(any_app, other, ids["user"], "member")
+    before = week_body(client)
+    assert "Approval in Grace" not in before
+    assert client.post(f"/teams/{other}/switch").status_code == 302
+    shows(client, "Approval in Grace")

@@ -76,7 +76,8 @@ def test_week_links_are_the_routes_links(app: Flask) -> None:
         assert deletes == [url_for("entries.delete", entry_id=i) for i in ids]
     tokens = re.findall(r'name="csrf_token" value="([^"]+)"', page)
     assert len(set(tokens)) == 1  # one token, fetched once
-    assert len(tokens) == 2  # the one form the Delete buttons post, and the logout form
+    # the one form the Delete buttons post, the week's submission, and the logout form
+    assert len(tokens) == 3
     assert 'form id="delete-entry" method="post"' in page
     assert page.count('form="delete-entry"') == 6
 

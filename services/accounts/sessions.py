@@ -23,11 +23,13 @@ from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import CursorResult, delete, select
+from sqlalchemy.orm import contains_eager
 
 from extensions import db
-from models import User, UserSession
+from models import Membership, User, UserSession
 from models.columns import ID_MAX, utcnow
 from models.user_session import USER_AGENT_MAX_LENGTH
+from services import access
 from services.platform.text import is_printable
 from services.platform.transactions import begin_write, holds_write_lock
 
@@ -63,16 +65,23 @@ def load_user(key: object) -> User | None:
     ended or belonging to a switched-off account."""
     if not isinstance(key, str) or not SESSION_KEY_PATTERN.fullmatch(key):
         return None
+    # One query: the session, its user, and the user's current membership with its team (every
+    # signed-in page shows the team: routes/team_context.py takes it from here).
     row = db.session.execute(
-        select(UserSession, User).join(UserSession.user).where(UserSession.key_hash == _hash(key))
+        select(UserSession, User, Membership)
+        .join(UserSession.user)
+        .outerjoin(Membership, Membership.id == access.current_membership_id())
+        .outerjoin(Membership.team)
+        .options(contains_eager(Membership.team))
+        .where(UserSession.key_hash == _hash(key))
     ).first()
     if row is None:
         return None
-    record, user = row
+    record, user, membership = row
     if not user.active:
         return None
     _touch(record)
-    user.session_key = key
+    user.session_key, user.session_id, user.loaded_membership = key, record.id, membership
     return user
 
 
@@ -93,6 +102,8 @@ def _touch(record: UserSession) -> None:
 
 def current_session_id(user: User) -> int | None:
     """The row id of the sign-in this request runs in."""
+    if user.session_id is not None:
+        return user.session_id
     if user.session_key is None:
         return None
     return db.session.scalar(
