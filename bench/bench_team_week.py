@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/bench_team_week.py [--members 5,50] [--entries 20]
 
-For each size, a fresh SQLite file (migrated to head) gets a team with a manager, 3 projects x 2
-tasks and that many members, each with ``--entries`` entries in one ISO week; then the manager's
-GET /team/week is sent 20 times through the test client. Prints the queries per request (must be
-the same for every size: no N+1) and the median time.
+For each size, a fresh SQLite file (migrated to head) gets a team with its owner, 3 projects x 2
+tasks and that many members, each with ``--entries`` entries in one ISO week (bench/seeding.py);
+then the owner's GET /team/week is sent 20 times through the test client. Prints the queries
+per request (must be the same for every size: no N+1) and the median time.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,9 +30,8 @@ def run(members: int, entries_each: int) -> tuple[int, float]:
     from sqlalchemy import event
 
     from app import create_app
+    from bench.seeding import signed_in_client, team_with_members
     from extensions import db
-    from models import Membership, Project, Task, TimeEntry, User
-    from services.accounts.teams import found_team
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
@@ -42,37 +41,10 @@ def run(members: int, entries_each: int) -> tuple[int, float]:
         )
         with app.app_context():
             upgrade()
-            manager = User(email="boss@example.com", name="Boss", password_hash="-")
-            db.session.add(manager)
-            db.session.flush()
-            team = found_team(manager, "Bench team")
-            db.session.flush()
-            manager_membership = db.session.scalar(db.select(Membership))
-            manager_membership.role = "manager"
-            projects = [Project(team=team, name=f"P{p}") for p in range(3)]
-            tasks = [Task(project=project, name=f"T{t}") for project in projects for t in range(2)]
-            db.session.add_all(tasks)
-            for n in range(members):
-                person = User(email=f"p{n}@example.com", name=f"Person {n}", password_hash="-")
-                db.session.add(Membership(team=team, user=person, role="member"))
-                for e in range(entries_each):
-                    day = MONDAY + timedelta(days=e % 7)
-                    db.session.add(
-                        TimeEntry(
-                            user=person,
-                            task=tasks[(n + e) % len(tasks)],
-                            spent_on=day,
-                            started_at=datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-                            + timedelta(minutes=e),
-                            minutes=15,
-                        )
-                    )
+            owner_id = team_with_members("boss@example.com", members, entries_each, MONDAY).id
             db.session.commit()
-            token = manager.session_token
             engine = db.engine
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = token
+        client = signed_in_client(app, owner_id)
         statements: list[str] = []
         assert client.get(URL).status_code == 200  # warm-up
         event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))

@@ -3,8 +3,8 @@
     .venv/bin/python bench/bench_week.py [--sizes 5,200,2000]
 
 For each size, a fresh SQLite file (migrated to head) gets one user with 8 projects x 3 tasks and
-that many entries in one ISO week; then GET /week is sent 20 times through the test client, with
-the week cache off (what a visit after a write costs).
+that many entries in one ISO week (bench/seeding.py); then GET /week is sent 20 times through
+the test client, with the week cache off (what a visit after a write costs).
 Prints the queries per request (must be the same for every size: no N+1) and the median time.
 """
 
@@ -15,12 +15,13 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MONDAY = date(2026, 11, 16)
 ROUNDS = 20
+URL = "/week?week=2026-W47"
 
 
 def run(size: int) -> tuple[int, float]:
@@ -29,53 +30,29 @@ def run(size: int) -> tuple[int, float]:
     from sqlalchemy import event
 
     from app import create_app
+    from bench.seeding import person_with_week, signed_in_client
     from extensions import db
-    from models import Project, Task, TimeEntry, User
-    from services.accounts.sessions import start_session
-    from services.accounts.teams import found_team
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
             "testing",
             instance_path=folder,
             SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.sqlite3",
-            WEEK_CACHE_MAX_BYTES=0,  # the rendering path; a cache hit is one query
+            WEEK_CACHE_MAX_BYTES=0,  # the rendering path; a cache hit is two queries
         )
         with app.app_context():
             upgrade()
-            user = User(email="bench@example.com", name="Bench", password_hash="-")
-            db.session.add(user)
-            db.session.flush()
-            team = found_team(user, "Bench team")
-            projects = [Project(team=team, name=f"P{p}") for p in range(8)]
-            tasks = [Task(project=project, name=f"T{t}") for project in projects for t in range(3)]
-            db.session.add_all([user, *tasks])
-            db.session.flush()
-            for n in range(size):
-                day = MONDAY + timedelta(days=n % 7)
-                start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-                db.session.add(
-                    TimeEntry(
-                        user=user,
-                        task=tasks[n % len(tasks)],
-                        spent_on=day,
-                        started_at=start + timedelta(minutes=n % 1000),
-                        minutes=max(1, 1440 * 7 // max(size, 1) // 7),
-                    )
-                )
+            user_id = person_with_week("bench@example.com", size, MONDAY, projects=8).id
             db.session.commit()
-            token = start_session(user, "bench")
             engine = db.engine
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = token
+        client = signed_in_client(app, user_id)
         statements: list[str] = []
-        client.get("/week?week=2026-W47")  # warm-up
+        client.get(URL)  # warm-up
         event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         timings = []
         for _ in range(ROUNDS):
             began = time.perf_counter()
-            assert client.get("/week?week=2026-W47").status_code == 200
+            assert client.get(URL).status_code == 200
             timings.append(time.perf_counter() - began)
         with app.app_context():
             db.session.remove()

@@ -36,7 +36,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,7 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 PASSWORD = "bench-password-123"
-TARGETS = {"/auth/login": 0.45, "week 50": 0.35, "API entries": 0.5}
+TARGETS = {"/auth/login": 0.45, "week 50": 0.35, "API entries": 0.5, "team week": 0.2}
+TEAM_MEMBERS = 20
 
 
 @dataclass
@@ -131,53 +132,31 @@ def app_from_env(env: dict[str, str], **overrides: object) -> Flask:
 
 
 def seed(env: dict[str, str]) -> dict[str, str]:
-    """Migrate, then one user with 50 entries this week and one with 500; returns their emails,
-    and under "token" an API token of the 50-entry user."""
+    """Migrate, then (bench/seeding.py) one user with 50 entries this week, one with 500, and a
+    team's owner with 20 members of 10 entries each; returns their emails, and under "token" an
+    API token of the 50-entry user."""
     from flask_migrate import upgrade
 
+    from bench.seeding import person_with_week, team_with_members, this_monday
     from extensions import db
-    from models import Project, Task, TimeEntry, User
     from services.accounts.passwords import hash_password
-    from services.accounts.teams import found_team, personal_team_name
     from services.tokens.personal import create_token
 
     app = app_from_env(env)
-    monday = date.today() - timedelta(days=date.today().weekday())
+    password_hash = hash_password(PASSWORD)
     emails = {}
     with app.app_context():
         upgrade()
         for size in (50, 500):
             email = f"bench{size}@example.com"
-            user = User(
-                email=email,
-                name=f"Bench {size}",
-                password_hash=hash_password(PASSWORD),
-                email_confirmed_at=datetime.now(UTC),  # an unconfirmed account cannot log in
-            )
-            db.session.add(user)
-            db.session.flush()
-            team = found_team(user, personal_team_name(user.name))
-            projects = [Project(team=team, name=f"Project {p}") for p in range(4)]
-            tasks = [Task(project=p, name=f"Task {t}") for p in projects for t in range(3)]
-            db.session.add_all(tasks)
-            db.session.flush()
-            for n in range(size):
-                day = monday + timedelta(days=n % 7)
-                start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
-                db.session.add(
-                    TimeEntry(
-                        user=user,
-                        task=tasks[n % len(tasks)],
-                        spent_on=day,
-                        started_at=start + timedelta(minutes=(n // 7) * 2),
-                        minutes=1,
-                        note=f"entry {n}",
-                    )
-                )
+            user = person_with_week(email, size, this_monday(), password_hash)
             db.session.commit()
             emails[f"week {size}"] = email
             if size == 50:
                 emails["token"] = create_token(user.id, "bench", "read").secret
+        team_with_members("lead@example.com", TEAM_MEMBERS, 10, this_monday(), password_hash)
+        db.session.commit()
+        emails["team week"] = "lead@example.com"
         db.session.remove()
         db.engine.dispose()
     return emails
@@ -365,6 +344,7 @@ def main() -> None:
                 ("/auth/login", "/auth/login", None, {}),
                 ("week 50", "/week", emails["week 50"], {}),
                 ("week 500", "/week", emails["week 500"], {}),
+                ("team week", "/team/week", emails["team week"], {}),
                 ("API entries", f"/api/v1/entries?{this_week}", None, token),
                 ("/healthz", "/healthz", None, {}),
             ]
