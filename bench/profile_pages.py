@@ -76,14 +76,18 @@ def main() -> None:
             ("/auth/login", "/auth/login", None, app),
             ("week 50", "/week", emails["week 50"], app),
             ("week 500", "/week", emails["week 500"], app),
+            ("team week", "/team/week", emails["team week"], app),
             ("week 50, cache off", "/week", emails["week 50"], uncached),
             ("week 500, cache off", "/week", emails["week 500"], uncached),
             ("/healthz", "/healthz", None, app),
+            ("API entries", "/api/v1/entries?limit=50", "token", app),
         ]
         clients = {}
         for name, path, email, served_by in pages:
             client = served_by.test_client()
-            if email:
+            if email == "token":
+                client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {emails['token']}"
+            elif email:
                 page = client.get("/auth/login").get_data(as_text=True)
                 token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
                 form = {"email": email, "password": PASSWORD, "csrf_token": token}

@@ -143,10 +143,10 @@ def seed(env: dict[str, str]) -> dict[str, str]:
     from services.tokens.personal import create_token
 
     app = app_from_env(env)
-    password_hash = hash_password(PASSWORD)
     emails = {}
     with app.app_context():
         upgrade()
+        password_hash = hash_password(PASSWORD)
         for size in (50, 500):
             email = f"bench{size}@example.com"
             user = person_with_week(email, size, this_monday(), password_hash)

@@ -115,14 +115,13 @@ def test_a_write_by_another_process_shows_too(sqlite_template: Path, tmp_path: P
     dispose(two)
 
 
-def test_a_revisit_runs_only_the_user_and_approval_queries(app: Flask) -> None:
+def test_a_revisit_runs_only_the_users_query(app: Flask) -> None:
     client, _ = setup_week(app)
     week_page(client)
     with counted_queries(app) as statements:
         page = week_page(client)
-    # The session with its user (and data version) and team, then the current team with the
-    # week's approval (its state is in the key): no week rows.
-    assert len(statements) == 2, statements
+    # The session with its user (and data version) and current team: no week rows, no approval.
+    assert len(statements) == 1, statements
     assert "kick-off" in page
 
 
@@ -213,3 +212,22 @@ def test_switching_teams_shows_at_once(any_app: Flask) -> None:
     assert "Approval in Grace" not in before
     assert client.post(f"/teams/{other}/switch").status_code == 302
     shows(client, "Approval in Grace")
+
+
+def test_a_change_of_the_teams_days_of_grace_shows_at_once(any_app: Flask) -> None:
+    """The grace lock is not a write to the member's data: the team's days are in the key."""
+    from tests.team_support import team_of
+
+    client, ids = setup_week(any_app)
+    add_entry(any_app, ids["user"], ids["task"], date(2026, 9, 28), "09:00", 30, note="old")
+    old_week = "/week?week=2026-W40"
+    first = client.get(old_week).get_data(as_text=True)
+    assert "days of grace" not in first and "old" in first
+    client.get(old_week)  # cached now
+    team = team_of(any_app, ids["user"])
+    response = client.post(f"/teams/{team}/settings", data={"lock_after_days": "3"})
+    assert response.status_code == 302
+    for _visit in ("first", "second"):
+        page = client.get(old_week).get_data(as_text=True)
+        assert "3 days of grace" in page
+        assert '<span class="muted">locked</span>' in page

@@ -15,10 +15,11 @@ from markupsafe import Markup
 from models import Membership
 from routes.dashboard.chart import week_chart
 from routes.dashboard.week_cache import CSRF_SLOT, Body, fill_body, split_body, week_cache
-from routes.team_context import remember
+from routes.team_context import current_team
 from routes.url_patterns import id_url
-from services.timesheet.approvals import WeekState, current_week_state
+from services.timesheet.approvals import current_week_state
 from services.timesheet.dates import BadDate, Week, local_today, parse_week
+from services.timesheet.locks import utc_today
 from services.timesheet.week import summarize_week
 
 bp = Blueprint("dashboard", __name__)
@@ -35,9 +36,7 @@ def week() -> ResponseReturnValue:
         chosen = parse_week(request.args.get("week"), request.args.get("start"), today)
     except BadDate as error:
         abort(400, description=f"{error} Use the arrows on the week page to move between weeks.")
-    # One query: the current team (the layout shows it too) and this week's approval there.
-    membership, state = current_week_state(current_user, chosen.monday)
-    remember(membership)
+    membership = current_team()  # loaded with the user: no query of its own
     key = (
         current_user.id,
         current_user.data_version,
@@ -45,9 +44,9 @@ def week() -> ResponseReturnValue:
         today,
         current_user.timezone,
         request.script_root,
-        approval_key(membership, state),
+        team_key(membership),
     )
-    body = week_cache().get_or_render(key, lambda: render_body(chosen, today, membership, state))
+    body = week_cache().get_or_render(key, lambda: render_body(chosen, today))
     # The shell (layout, flash messages, top bar) is rendered for every request; the body is
     # put in as bytes, so a long week is not escaped, joined or encoded again.
     shell = render_template("dashboard/week.html", week=chosen, body=BODY_SLOT)
@@ -56,26 +55,21 @@ def week() -> ResponseReturnValue:
     return Response(page, mimetype="text/html")
 
 
-def approval_key(membership: Membership | None, state: WeekState | None) -> Hashable:
-    """What the body shows of the current team and the week's approval there. The approval's
-    writes bump the member's data version too (its history); the lock by grace days comes with
-    the date, so it is keyed here, not bumped."""
-    if membership is None or state is None:
+def team_key(membership: Membership | None) -> Hashable:
+    """What the body shows of the current team: its approval section and which rows are locked.
+    The week's approval itself is not read on a hit: its every step bumps the member's data
+    version (services/platform/data_version.py), and the rest of the lock rule
+    (services/timesheet/locks.py:lock_reason: the team's days of grace against today's date in
+    UTC) is keyed here."""
+    if membership is None:
         return None
-    approval = state.approval
-    return (
-        membership.team_id,
-        membership.team.name,
-        approval.id if approval is not None else None,
-        state.status,
-        state.locked_because,
-    )
+    team = membership.team
+    return (team.id, team.name, team.lock_after_days, utc_today())
 
 
-def render_body(
-    chosen: Week, today: date, membership: Membership | None, state: WeekState | None
-) -> Body:
+def render_body(chosen: Week, today: date) -> Body:
     summary = summarize_week(current_user.id, chosen, current_user.timezone)
+    membership, state = current_week_state(current_user, chosen.monday)
     html = render_template(
         "dashboard/_week_body.html",
         summary=summary,
