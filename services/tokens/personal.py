@@ -119,12 +119,17 @@ def authenticate(secret: str) -> Credentials | None:
     inactive user). Notes the time of use."""
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+    # One query: the token and its user.
+    row = db.session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_secret(secret))
+    ).first()
     now = utcnow()
-    if token is None or not is_usable(token, now):
+    if row is None:
         return None
-    user = db.session.get(User, token.user_id)
-    if user is None or not user.is_active:
+    token, user = row
+    if not is_usable(token, now) or not user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
