@@ -26,9 +26,10 @@ class IdUrl:
         return f"{self.head}{object_id}{self.tail}"
 
 
-def id_url(endpoint: str, id_arg: str) -> IdUrl:
-    """The URL of ``endpoint`` for any value of its integer argument ``id_arg``."""
-    values: dict[str, Any] = {id_arg: MARKER}
+def id_url(endpoint: str, id_arg: str, **fixed: Any) -> IdUrl:
+    """The URL of ``endpoint`` for any value of its integer argument ``id_arg`` (and ``fixed``
+    values for the other arguments, the same on every row)."""
+    values: dict[str, Any] = {**fixed, id_arg: MARKER}
     url = url_for(endpoint, **values)
     head, found, tail = url.partition(str(MARKER))
     # The id must be a part of the path, once (not a query argument: an unknown argument is one).

@@ -56,6 +56,10 @@ def test_id_url_gives_what_url_for_gives(app: Flask, object_id: int) -> None:
             ("projects.show", "project_id"),
         ):
             assert id_url(endpoint, arg)(object_id) == url_for(endpoint, **{arg: object_id})
+        # With the same other arguments on every row (the team week's link to a person's week).
+        person = id_url("approvals.person_week", "user_id", week="2026-W47")
+        expected = url_for("approvals.person_week", user_id=object_id, week="2026-W47")
+        assert person(object_id) == expected
 
 
 def test_id_url_refuses_an_endpoint_without_that_argument(app: Flask) -> None:

@@ -17,6 +17,7 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from routes.team_context import team_required
+from routes.url_patterns import id_url
 from services.timesheet import approvals, team_week
 from services.timesheet.approvals import COMMENT_MAX_LENGTH, ApprovalError
 from services.timesheet.dates import BadDate, Week, local_today, parse_week
@@ -47,7 +48,12 @@ def team_week_page() -> ResponseReturnValue:
     membership = team_required("see_team_time")
     week = chosen_week(request.args.get("week"))
     grid = team_week.team_week(membership, week)
-    return render_template("approvals/team_week.html", grid=grid, team=membership.team)
+    return render_template(
+        "approvals/team_week.html",
+        grid=grid,
+        team=membership.team,
+        person_url=id_url("approvals.person_week", "user_id", week=week.label),
+    )
 
 
 @bp.get("/team/people/<int:user_id>/week")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from extensions import db
 from models import Membership, Project, Task, TimeEntry, User, WeekApproval
@@ -86,7 +86,13 @@ def team_week(membership: Membership, week: Week) -> TeamWeek:
         .add_columns(
             WeekApproval, sums.c.spent_on, sums.c.project_id, sums.c.project_name, sums.c.minutes
         )
-        .options(contains_eager(Membership.user))
+        # Only the columns the grid shows: the query returns a row per person, day and project,
+        # and each row would convert every timestamp of the three entities again.
+        .options(
+            load_only(Membership.user_id, Membership.role, Membership.left_at),
+            contains_eager(Membership.user).load_only(User.id, User.name),
+            load_only(WeekApproval.status),
+        )
         .order_by(func.lower(User.name), User.id)
     )
     people: dict[int, PersonRow] = {}
