@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+from functools import partial
 from typing import Any
 
 from flask import Flask
@@ -79,13 +80,14 @@ def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table on db.metadata before anything reads it)
     import services.platform.data_version  # noqa: F401  (the session hook that bumps versions)
+    from services.access import with_current_membership
     from services.accounts.sessions import load_user
 
     db.init_app(app)
     # Flask-Migrate and Alembic load with the first `flask db` command (or upgrade() call).
     register_migrations(app, db, os.path.join(app.root_path, "migrations"))
     login_manager.init_app(app)
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(partial(load_user, with_membership=with_current_membership))
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"

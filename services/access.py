@@ -111,6 +111,17 @@ def current_membership_id() -> ColumnElement[int]:
     return func.coalesce(first(Membership.team_id == User.current_team_id), first())
 
 
+def with_current_membership(query: Select[Any]) -> Select[Any]:
+    """A query of users with their current membership (team loaded) joined: the session loader's
+    (services/accounts/sessions.py:load_user)."""
+    return (
+        query.add_columns(Membership)
+        .outerjoin(Membership, Membership.id == current_membership_id())
+        .outerjoin(Membership.team)
+        .options(contains_eager(Membership.team))
+    )
+
+
 def current_membership(user: User) -> Membership | None:
     """The membership of the team the pages show: the user's chosen team while they still
     belong to it, else their oldest membership. One query."""

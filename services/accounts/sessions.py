@@ -18,20 +18,22 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, delete, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import CursorResult, Select, delete, select
 
 from extensions import db
-from models import Membership, User, UserSession
+from models import User, UserSession
 from models.columns import ID_MAX, utcnow
 from models.user_session import USER_AGENT_MAX_LENGTH
-from services import access
 from services.platform.text import is_printable
 from services.platform.transactions import begin_write, holds_write_lock
+
+# Adds the current membership (one more entity, None when the user is in no team) to the query.
+Joined = Callable[[Select[Any]], Select[Any]]
 
 # What secrets.token_urlsafe(32) makes: anything else is not a key, and is not looked up.
 SESSION_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -60,28 +62,27 @@ def start_session(user: User, user_agent: str | None) -> str:
     return key
 
 
-def load_user(key: object) -> User | None:
+def load_user(key: object, with_membership: Joined | None = None) -> User | None:
     """Flask-Login's user loader: the user of a live session, or None for anything malformed,
-    ended or belonging to a switched-off account."""
+    ended or belonging to a switched-off account. ``with_membership`` (app.py passes
+    services/access.py:with_current_membership) joins the user's current membership to the same
+    query: every signed-in page shows the team, and this way it costs no query of its own."""
     if not isinstance(key, str) or not SESSION_KEY_PATTERN.fullmatch(key):
         return None
-    # One query: the session, its user, and the user's current membership with its team (every
-    # signed-in page shows the team: routes/team_context.py takes it from here).
-    row = db.session.execute(
-        select(UserSession, User, Membership)
-        .join(UserSession.user)
-        .outerjoin(Membership, Membership.id == access.current_membership_id())
-        .outerjoin(Membership.team)
-        .options(contains_eager(Membership.team))
-        .where(UserSession.key_hash == _hash(key))
-    ).first()
+    query = cast("Select[Any]", select(UserSession, User).join(UserSession.user))
+    if with_membership is not None:
+        query = with_membership(query)
+    row = db.session.execute(query.where(UserSession.key_hash == _hash(key))).first()
     if row is None:
         return None
-    record, user, membership = row
+    record, user, *joined = row
+    record, user = cast("UserSession", record), cast("User", user)
     if not user.active:
         return None
     _touch(record)
-    user.session_key, user.session_id, user.loaded_membership = key, record.id, membership
+    user.session_key, user.session_id = key, record.id
+    if with_membership is not None:
+        user.loaded_membership = joined[0]
     return user
 
 

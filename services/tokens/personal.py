@@ -121,9 +121,7 @@ def authenticate(secret: str) -> Credentials | None:
         return None
     # One query: the token and its user.
     row = db.session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == hash_secret(secret))
+        select(ApiToken, User).join(ApiToken.user).where(ApiToken.token_hash == hash_secret(secret))
     ).first()
     now = utcnow()
     if row is None:
