@@ -40,14 +40,12 @@ def check_database() -> str:
 
 def check_migrations() -> str:
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
     cache = current_app.extensions.setdefault(CACHE_KEY, {})
     if cache.get("migrations_ok_until", 0.0) > time.monotonic():
         return OK
     if "heads" not in cache:  # the files do not change while the process runs
-        config = current_app.extensions["migrate"].migrate.get_config()
-        cache["heads"] = frozenset(ScriptDirectory.from_config(config).get_heads())
+        cache["heads"] = code_heads(current_app)
     with db.engine.connect() as connection:
         current = frozenset(MigrationContext.configure(connection).get_current_heads())
     if current != cache["heads"]:
@@ -56,6 +54,27 @@ def check_migrations() -> str:
     wait = float(current_app.config["READINESS_MIGRATIONS_CACHE_SECONDS"])
     cache["migrations_ok_until"] = time.monotonic() + wait
     return OK
+
+
+def code_heads(app: Flask) -> frozenset[str]:
+    """The newest revisions in migrations/versions (loads Alembic and Flask-Migrate: a web
+    process does so on first use, wiring/on_first_use.py)."""
+    from alembic.script import ScriptDirectory
+
+    config = app.extensions["migrate"].migrate.get_config()
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+def prepare(app: Flask) -> None:
+    """Once per process, before the clock starts: load what the migrations check needs. Alembic
+    loads on first use, and its import (a third of a second, seconds on a busy machine) is not
+    what the deadline is for (I/O that hangs)."""
+    cache = app.extensions.setdefault(CACHE_KEY, {})
+    if "heads" not in cache:
+        import alembic.runtime.migration  # noqa: F401
+
+        with app.app_context():
+            cache["heads"] = code_heads(app)
 
 
 def check_broker() -> str:
@@ -98,6 +117,7 @@ def run_checks() -> dict[str, str]:
     """Every check's answer by name, within READINESS_TIMEOUT seconds in all."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     timeout = float(app.config["READINESS_TIMEOUT"])
+    prepare(app)
     pool = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="readyz")
     futures: dict[str, Any] = {name: pool.submit(_run, app, fn) for name, fn in CHECKS.items()}
     deadline = time.monotonic() + timeout
