@@ -225,9 +225,7 @@ def test_reset_mail_goes_out_by_smtp_when_configured(tmp_path, sqlite_template) 
         app = sqlite_app(
             sqlite_template,
             tmp_path,
-            MAIL_SERVER=sink.host,
-            MAIL_PORT=sink.port,
-            MAIL_USE_TLS=False,
+            **sink.mail_settings(),
             MAIL_DEFAULT_SENDER="Timesheet <noreply@example.com>",
         )
         make_user(app)
