@@ -1,5 +1,6 @@
-"""Helpers for the timesheet page tests: rows inserted directly (no HTTP), a snapshot of every
-timesheet row to prove that a refused request changed nothing, and a signed-in client."""
+"""Helpers for the timesheet page tests: rows inserted directly (no HTTP: projects, tasks,
+entries, reports), a snapshot of every timesheet row to prove that a refused request changed
+nothing, and a signed-in client."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Project, Task, TimeEntry, User
+from models import Project, Report, Task, TimeEntry, User
 from services.timesheet.dates import local_to_utc
 from tests.conftest import login, make_user
 from tests.team_support import personal_team_id
@@ -70,6 +71,18 @@ def add_entries(app: Flask, user_id: int, rows: list[tuple[int, date, datetime, 
             for task_id, day, start, minutes in rows
         )
         db.session.commit()
+
+
+def add_report(app: Flask, user_id: int, **fields: Any) -> int:
+    """A report row (pending unless ``fields`` say otherwise) of the user's time from 1 to 8
+    March 2024, the week ``seed_entries`` (tests/worker_helpers.py) fills."""
+    with app.app_context():
+        report = Report(
+            user_id=user_id, date_from=date(2024, 3, 1), date_to=date(2024, 3, 8), **fields
+        )
+        db.session.add(report)
+        db.session.commit()
+        return report.id
 
 
 def count(app: Flask, model: type) -> int:

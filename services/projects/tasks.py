@@ -64,23 +64,19 @@ def task_name_taken(name: str) -> str:
     return f"This project already has a task called “{name}”."
 
 
+def _unused_name(project_id: int, name: str, except_id: int | None) -> str:
+    """The cleaned name, if no other task of the project has it (NameTaken otherwise)."""
+    name = clean_name(name)
+    if _name_taken(project_id, name, except_id):
+        raise NameTaken(task_name_taken(name))
+    return name
+
+
 def create_task(user: User, project: Project, name: str) -> Task:
     require_manager_of(user, project)
-    name = clean_name(name)
-    if _name_taken(project.id, name, None):
-        raise NameTaken(task_name_taken(name))
+    name = _unused_name(project.id, name, None)
     task = Task(project_id=project.id, name=name)
     db.session.add(task)
-    commit_or_name_taken(task_name_taken(name))
-    return task
-
-
-def rename_task(user: User, task: Task, name: str) -> Task:
-    require_manager_of(user, task.project)
-    name = clean_name(name)
-    if _name_taken(task.project_id, name, task.id):
-        raise NameTaken(task_name_taken(name))
-    task.name = name
     commit_or_name_taken(task_name_taken(name))
     return task
 
@@ -88,22 +84,20 @@ def rename_task(user: User, task: Task, name: str) -> Task:
 def update_task(
     user: User, task: Task, *, name: str | None = None, closed: bool | None = None
 ) -> Task:
-    """Rename and/or close (reopen) in one commit (the API's PATCH): a refused name changes
-    nothing."""
+    """Rename and/or close (reopen) in one commit (the API's PATCH, and the pages through the
+    two functions below): a refused name changes nothing."""
     require_manager_of(user, task.project)
     if name is not None:
-        name = clean_name(name)
-        if _name_taken(task.project_id, name, task.id):
-            raise NameTaken(task_name_taken(name))
-        task.name = name
+        task.name = _unused_name(task.project_id, name, task.id)
     if closed is not None:
         task.closed = closed
     commit_or_name_taken(task_name_taken(task.name))
     return task
 
 
+def rename_task(user: User, task: Task, name: str) -> Task:
+    return update_task(user, task, name=name)
+
+
 def set_closed(user: User, task: Task, closed: bool) -> Task:
-    require_manager_of(user, task.project)
-    task.closed = closed
-    db.session.commit()
-    return task
+    return update_task(user, task, closed=closed)

@@ -30,7 +30,7 @@ from models import Task, TimeEntry, User
 from models.time_entry import MINUTES_PER_DAY
 from services import access
 from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
-from services.platform.transactions import DatabaseBusy, begin_write
+from services.platform.transactions import DatabaseBusy, lock_writes_of
 from services.projects import tasks as task_service
 from services.timesheet.dates import (
     BadDate,
@@ -262,11 +262,8 @@ def _start_and_minutes(user: User, data: EntryInput) -> tuple[datetime, int, str
 def _lock_user(user_id: int) -> None:
     """Serialize one user's writes before anything the rules depend on is read: a row lock on
     PostgreSQL, the database's write lock (BEGIN IMMEDIATE) on SQLite."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
-        return
     try:
-        begin_write()
+        lock_writes_of(user_id)
     except DatabaseBusy:
         raise EntryError(
             "day", "This day is being changed elsewhere right now. Please send it again."
