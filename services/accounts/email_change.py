@@ -104,11 +104,12 @@ def confirm_email_change(token: str, keep_session_key: str | None) -> tuple[User
         db.session.rollback()
         raise EmailTaken(new_email)
     old_email = user.email
-    user.email = new_email
-    user.email_confirmed_at = utcnow()
-    user.rotate_session_token()
-    sessions.end_other_sessions(user, keep_key=keep_session_key)
     try:
+        user.email = new_email
+        user.email_confirmed_at = utcnow()
+        user.rotate_session_token()
+        # (this statement flushes the new address: the unique constraint may speak here)
+        sessions.end_other_sessions(user, keep_key=keep_session_key)
         db.session.commit()
     except IntegrityError:  # taken by a concurrent sign-up: the unique constraint noticed
         db.session.rollback()
