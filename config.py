@@ -140,6 +140,11 @@ class BaseConfig:
         # folder (filled in by the factory, like the zero-server broker).
         "beat_schedule": {
             "cleanup-expired-reports": {"task": "cleanup.expired", "schedule": 3600.0},
+            # Sign-ups never confirmed (UNCONFIRMED_ACCOUNT_MAX_AGE_DAYS), so they free the address.
+            "delete-unconfirmed-accounts": {
+                "task": "accounts.delete_unconfirmed",
+                "schedule": 3600.0,
+            },
             # A worker that takes this writes the time: /readyz reads it (see readiness.py).
             "worker-heartbeat": {"task": "platform.heartbeat", "schedule": 30.0},
         },

@@ -1,13 +1,21 @@
 """The account tasks: the password reset mail, composed by the worker (see
-``services.accounts.users.request_password_reset`` for why)."""
+``services.accounts.users.request_password_reset`` for why), and the hourly deletion of sign-ups
+never confirmed (``services/accounts/cleanup.py``)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from services.accounts.cleanup import CLEANUP_UNCONFIRMED_TASK, delete_unconfirmed_accounts
 from services.accounts.users import RESET_TASK, mail_password_reset
 
 
 @shared_task(name=RESET_TASK, ignore_result=True, acks_late=True)
 def password_reset(email: str, link_template: str) -> bool:
     return mail_password_reset(email, link_template)
+
+
+@shared_task(name=CLEANUP_UNCONFIRMED_TASK, ignore_result=True, acks_late=True)
+def delete_unconfirmed() -> int:
+    """Safe to run twice: it re-reads what is still unconfirmed."""
+    return delete_unconfirmed_accounts()
