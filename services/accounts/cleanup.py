@@ -28,6 +28,7 @@ from models import (
     ApiToken,
     Invitation,
     Membership,
+    Project,
     Report,
     Team,
     TimeEntry,
