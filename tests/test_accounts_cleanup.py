@@ -59,6 +59,11 @@ def test_stale_unconfirmed_accounts_go_and_the_rest_stay(any_app: Flask) -> None
         db.session.commit()
     in_a_team = aged(any_app, "member@example.com", OLD, team=False)
     add_member(any_app, team_of(any_app, owner), in_a_team, "member")
+    # A team with no projects, but another person in it: not the stale account's to delete.
+    shared = aged(any_app, "shared@example.com", OLD)
+    add_member(
+        any_app, team_of(any_app, shared), make_user(any_app, email="b@example.com"), "admin"
+    )
     teams_before = count(any_app, Team)
 
     assert run(any_app) == 1
@@ -70,10 +75,12 @@ def test_stale_unconfirmed_accounts_go_and_the_rest_stay(any_app: Flask) -> None
         "token@example.com",
         "member@example.com",
         "owner@example.com",
+        "shared@example.com",
+        "b@example.com",
     }
     assert count(any_app, Team) == teams_before - 1  # the stale one's personal team went too
     with any_app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Membership)) == 7
+        assert db.session.scalar(select(func.count()).select_from(Membership)) == 10
     assert run(any_app) == 0  # again: nothing more to do
 
 
