@@ -117,7 +117,7 @@ def test_every_registered_task_acknowledges_late(app: Flask) -> None:
     idempotent). The export, which writes a file and the report's status, also gives the message
     back when the worker is lost."""
     from services.accounts.cleanup import CLEANUP_UNCONFIRMED_TASK
-    from services.accounts.users import RESET_TASK
+    from services.accounts.users import RESET_TASK, SIGN_UP_TASK
     from services.platform.heartbeat import HEARTBEAT_TASK
     from services.platform.mail import DELIVER_TASK
     from services.reports.exports import CLEANUP_TASK, EXPORT_TASK
@@ -132,6 +132,7 @@ def test_every_registered_task_acknowledges_late(app: Flask) -> None:
             DELIVER_TASK,
             EXPORT_TASK,
             RESET_TASK,
+            SIGN_UP_TASK,
             HEARTBEAT_TASK,
         ]
     )

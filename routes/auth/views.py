@@ -58,7 +58,9 @@ def default_page() -> str:
 
 def account_links() -> accounts.AccountLinks:
     return accounts.AccountLinks(
-        confirm_url_for=lambda token: url_for("auth.confirm_email", token=token, _external=True),
+        confirm_link_template=url_for(
+            "auth.confirm_email", token=accounts.CONFIRM_TOKEN_PLACEHOLDER, _external=True
+        ),
         login_url=url_for("auth.login", _external=True),
         reset_url=url_for("auth.reset_request", _external=True),
     )
