@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, delete, exists, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Select, delete, func, select, union
 
 from extensions import db
 from models import (
@@ -43,26 +43,28 @@ CLEANUP_UNCONFIRMED_TASK = "accounts.delete_unconfirmed"
 log = logging.getLogger(__name__)
 
 
-def _team_in_use() -> ColumnElement[bool]:
-    """For a Membership row: its team has another member, a project or an invitation."""
-    other = aliased(Membership)
-    return or_(
-        exists().where(other.team_id == Membership.team_id, other.user_id != Membership.user_id),
-        exists().where(Project.team_id == Membership.team_id),
-        exists().where(Invitation.team_id == Membership.team_id),
-        exists().where(WeekApproval.team_id == Membership.team_id),
+def _users_holding_data() -> list[Select[Any]]:
+    """Sets of user ids, each a reason to keep an account: rows of its own, or a team that is
+    more than its personal one (another member, a project, an invitation, an approval).
+    Set differences, not per-user filters: who may see what is services/access.py's business."""
+    used_teams = union(
+        select(Membership.team_id).group_by(Membership.team_id).having(func.count() > 1),
+        select(Project.team_id),
+        select(Invitation.team_id),
+        select(WeekApproval.team_id),
     )
+    return [
+        select(TimeEntry.user_id),
+        select(Report.user_id),
+        select(Report.person_id).where(Report.person_id.is_not(None)),  # NOT IN meets no NULL
+        select(ApiToken.user_id),
+        select(WeekApproval.user_id),
+        select(Membership.user_id).where(Membership.team_id.in_(used_teams)),
+    ]
 
 
 def _has_no_data() -> list[ColumnElement[bool]]:
-    return [
-        ~exists().where(TimeEntry.user_id == User.id),
-        ~exists().where(Report.user_id == User.id),
-        ~exists().where(Report.person_id == User.id),
-        ~exists().where(ApiToken.user_id == User.id),
-        ~exists().where(WeekApproval.user_id == User.id),
-        ~exists().where(Membership.user_id == User.id, _team_in_use()),
-    ]
+    return [User.id.not_in(ids) for ids in _users_holding_data()]
 
 
 def delete_unconfirmed_accounts(now: datetime | None = None) -> int:
