@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from extensions import db
-from models import ApiToken, Membership, Team, User
+from models import ApiToken, Membership, Report, Team, User
 from models.columns import utcnow
 from tests.auth_support import capture_mail_log, confirm_link, register, user_row
 from tests.conftest import make_user
@@ -46,6 +46,10 @@ def count(app: Flask, model: type) -> int:
 def test_stale_unconfirmed_accounts_go_and_the_rest_stay(any_app: Flask) -> None:
     owner = make_user(any_app, email="owner@example.com")
     owners_task = add_task(any_app, add_project(any_app, owner))
+    with any_app.app_context():  # a report of one's own: person_id NULL (NOT IN must cope)
+        day = date(2026, 11, 16)
+        db.session.add(Report(user_id=owner, date_from=day, date_to=day, status="done"))
+        db.session.commit()
     aged(any_app, "stale@example.com", OLD)
     aged(any_app, "young@example.com", timedelta(days=6))
     aged(any_app, "confirmed@example.com", OLD, confirmed=True)
