@@ -72,6 +72,8 @@ MATRIX: dict[str, tuple[str, str | None]] = {
     "auth.confirm_email": (OPEN, None),
     "auth.resend_confirmation": (OPEN, None),
     "auth.change_password": (MINE, None),
+    "auth.change_email": (MINE, None),
+    "auth.confirm_email_change": (OPEN, None),
     "dashboard.week": (MINE, None),
     "entries.index": (MINE, None),
     "entries.create": (MINE, None),
