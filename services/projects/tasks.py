@@ -44,6 +44,25 @@ def open_tasks_for(user_id: int) -> list[Task]:
     return list(db.session.scalars(query))
 
 
+def open_task_choices(user_id: int, team_id: int) -> list[tuple[int, str, str]]:
+    """(task id, project name, task name) of the open tasks of the user's current team, for the
+    timer's picker on every page: plain column rows, not objects, so a long task list costs one
+    light query. ``team_id`` is the current team (routes.team_context); the project scope still
+    applies, so a team the user left offers nothing."""
+    query = (
+        select(Task.id, Project.name, Task.name)
+        .join(Task.project)
+        .where(
+            access.project_scope(user_id),
+            Project.team_id == team_id,
+            Task.closed.is_(False),
+            Project.archived.is_(False),
+        )
+        .order_by(func.lower(Project.name), func.lower(Task.name), Task.id)
+    )
+    return [(task_id, project, task) for task_id, project, task in db.session.execute(query)]
+
+
 def get_open_task_for(user_id: int, task_id: int) -> Task | None:
     if not access.is_possible_id(task_id):
         return None
