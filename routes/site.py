@@ -92,6 +92,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(hours_minutes, "hm")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_moment, "local_moment")
+    app.add_template_filter(local_day, "local_day")
     app.add_template_filter(clock, "clock")
     app.add_template_filter(hours_minutes_seconds, "hms")
     app.add_template_global(timer_bar, "timer_bar")
@@ -194,6 +195,11 @@ def local_moment(moment: datetime) -> str:
     """A stored UTC moment as the user's local day and time: ``22 Nov 2026, 17:34``."""
     local = utc_to_local(moment, getattr(current_user, "timezone", None))
     return f"{local:%d %b %Y}, {clock(local)}"
+
+
+def local_day(moment: datetime) -> str:
+    """A stored UTC moment as the user's local day: ``22 Nov 2026`` (a token's expiry)."""
+    return f"{utc_to_local(moment, getattr(current_user, 'timezone', None)):%d %b %Y}"
 
 
 # --- Response headers ---------------------------------------------------------------------------

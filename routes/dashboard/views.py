@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from routes.approvals.views import WeekActionForm
 from routes.dashboard.chart import week_chart
 from routes.dashboard.grid import GridForm, cell_name, read_cells
-from routes.team_context import remember
+from routes.team_context import current_team, remember
 from services.projects import tasks as task_service
 from services.timesheet import grid as grid_service
 from services.timesheet.approvals import current_week_state
@@ -106,7 +106,10 @@ def grid() -> ResponseReturnValue:
                 return redirect(url_for("dashboard.grid", week=week.label))
     elif request.args.get("copy"):
         extra = grid_service.last_week_task_ids(current_user.id, week)
-    table = grid_service.build_grid(current_user.id, week, extra)
+    membership = current_team()
+    table = grid_service.build_grid(
+        current_user.id, membership.team_id if membership else None, week, extra
+    )
     return render_template(
         "dashboard/grid.html",
         grid=table,

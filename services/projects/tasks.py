@@ -34,13 +34,16 @@ def list_tasks(project: Project, *, page: int, per_page: int) -> Pagination:
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
-def open_tasks_for(user_id: int) -> list[Task]:
-    """What time can be logged on: the user's open tasks in active projects, project loaded."""
+def open_tasks_for(user_id: int, team_id: int | None = None) -> list[Task]:
+    """What time can be logged on: the user's open tasks in active projects, project loaded;
+    only one team's with ``team_id`` (the week grid offers the current team's)."""
     query = (
         access.tasks_of(user_id)
         .where(Task.closed.is_(False), Project.archived.is_(False))
         .order_by(func.lower(Project.name), func.lower(Task.name), Task.id)
     )
+    if team_id is not None:
+        query = query.where(Project.team_id == team_id)
     return list(db.session.scalars(query))
 
 

@@ -63,14 +63,15 @@ class GridError(ValueError):
         self.message = message
 
 
-def build_grid(user_id: int, week: Week, extra_task_ids: list[int]) -> Grid:
-    """The week's tasks with their totals per day, then any extra rows asked for (open tasks
-    of the user only; unknown ids are ignored)."""
+def build_grid(user_id: int, team_id: int | None, week: Week, extra_task_ids: list[int]) -> Grid:
+    """The week's tasks with their totals per day (in every team: the user's own time), then
+    any extra rows asked for: open tasks of the current team (``team_id``) only, unknown ids
+    ignored; none without a team."""
     by_task: dict[int, GridRow] = {}
     for entry in week_entries(user_id, week):
         row = by_task.setdefault(entry.task_id, GridRow(entry.task))
         row.minutes[entry.spent_on] = row.minutes.get(entry.spent_on, 0) + entry.minutes
-    open_tasks = task_service.open_tasks_for(user_id)
+    open_tasks = [] if team_id is None else task_service.open_tasks_for(user_id, team_id)
     open_by_id = {task.id: task for task in open_tasks}
     for task_id in extra_task_ids:
         if task_id not in by_task and task_id in open_by_id:
