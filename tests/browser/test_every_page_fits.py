@@ -47,7 +47,29 @@ def pages_of_a_busy_user(page: Page) -> list[str]:
     expect(flash(page)).to_contain_text("Timer started")
     page.goto(project_url)
     task_rename = page.locator("table.tasks a", has_text="Rename").first.get_attribute("href")
+    # The team pages: an open invitation with a long address, a token with a long name.
+    page.goto("/teams/")
+    team_url = page.locator("main a[href^='/teams/']").first.get_attribute("href")
+    assert team_url and re.fullmatch(r"/teams/\d+", team_url), team_url
+    page.goto(team_url)
+    invite = page.locator("form", has=page.get_by_role("button", name="Send invitation"))
+    invite.locator("input[name=email]").fill("w" * 60 + "@example.com")
+    invite.get_by_role("button", name="Send invitation").click()
+    expect(flash(page)).to_contain_text("Invitation sent")
+    page.goto("/tokens/")
+    page.fill("input[name=name]", "Token" + "T" * 55)
+    page.get_by_role("button", name="Create token").click()
+    page.goto("/team/week")
+    person_url = page.locator("main a[href^='/team/people/']").first.get_attribute("href")
+    assert person_url, "the team week links each person's week"
     return [
+        "/teams/",
+        team_url,
+        "/team/week",
+        person_url,
+        "/reports/team",
+        "/tokens/",
+        "/auth/sessions",
         "/week",
         "/week?week=2020-W01",
         "/week/grid",
