@@ -151,6 +151,7 @@ def test_deleting_an_account_that_owns_a_shared_team_is_refused(
     app: Flask, team: dict[str, int]
 ) -> None:
     olive = client_for(app, team["owner"])
+    assert "You are the only owner of" in olive.get("/settings/delete").get_data(as_text=True)
     response = olive.post("/settings/delete", data={"password": "correct horse battery"})
     assert response.status_code == 422
     assert "pass ownership" in response.get_data(as_text=True)

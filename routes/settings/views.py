@@ -88,4 +88,5 @@ def delete_account() -> ResponseReturnValue:
             flash("Your account and all its data are deleted. Goodbye.", "success")
             return redirect(url_for("site.index"))
     status = INVALID if form.errors or status == INVALID else 200
-    return render_template("settings/delete.html", form=form), status
+    blocking = leaving.teams_blocking_deletion(current_user)
+    return render_template("settings/delete.html", form=form, blocking=blocking), status
