@@ -137,7 +137,9 @@ def register_blueprints(app: Flask) -> None:
     from routes.entries.views import bp as entries_bp
     from routes.projects.views import bp as projects_bp
     from routes.reports.views import bp as reports_bp
+    from routes.settings.views import bp as settings_bp
     from routes.teams.views import bp as teams_bp
+    from routes.timer.views import bp as timer_bp
     from routes.tokens.views import bp as tokens_bp
 
     site.init_app(app)
@@ -153,6 +155,8 @@ def register_blueprints(app: Flask) -> None:
         tokens_bp,
         teams_bp,
         approvals_bp,
+        timer_bp,
+        settings_bp,
     ):
         app.register_blueprint(blueprint)
     if app.config.get("MAIL_OUTBOX"):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, true
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, false, true
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from extensions import Model
@@ -26,6 +26,9 @@ def new_session_token() -> str:
 
 class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("week_start BETWEEN 0 AND 6", name="week_start_is_a_weekday"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -42,6 +45,10 @@ class User(UserMixin, TimestampMixin, Model):
     # The team the pages show; services.access.current_membership checks it is still one of
     # the user's teams and falls back to another one.
     current_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    # False until the user picks a zone (or declines the browser's): the pages offer theirs.
+    timezone_chosen: Mapped[bool] = mapped_column(default=False, server_default=false())
+    week_start: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")  # 0 = Mon
+    clock_24h: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     time_entries: WriteOnlyMapped[TimeEntry] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

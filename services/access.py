@@ -21,7 +21,17 @@ from sqlalchemy import ColumnElement, Select, case, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from extensions import db
-from models import ApiToken, Membership, Project, Report, Task, TimeEntry, User, WeekApproval
+from models import (
+    ApiToken,
+    Membership,
+    Project,
+    Report,
+    Task,
+    TimeEntry,
+    Timer,
+    User,
+    WeekApproval,
+)
 from models.columns import ID_MAX
 from models.membership import ROLES
 
@@ -173,6 +183,11 @@ def weeks_of_person(user_id: int, monday: date) -> ColumnElement[bool]:
     return (WeekApproval.user_id == user_id) & (WeekApproval.week_start == monday)
 
 
+def timer_scope(user_id: int) -> ColumnElement[bool]:
+    """A WHERE clause: the timers this user may see, start and stop (their own)."""
+    return Timer.user_id == user_id
+
+
 def report_scope(user_id: int) -> ColumnElement[bool]:
     """A WHERE clause: the reports this user may see and download (the ones they asked for)."""
     return Report.user_id == user_id
@@ -199,6 +214,10 @@ def tasks_of(user_id: int) -> Select[Task]:
 
 def entries_of(user_id: int) -> Select[TimeEntry]:
     return select(TimeEntry).where(entry_scope(user_id))
+
+
+def timers_of(user_id: int) -> Select[Timer]:
+    return select(Timer).where(timer_scope(user_id))
 
 
 def reports_of(user_id: int) -> Select[Report]:

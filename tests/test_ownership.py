@@ -29,6 +29,17 @@ ROUTES_WITHOUT_IDS = {
     "projects.create",
     "entries.index",
     "entries.create",
+    # Undo restores the snapshot in the user's own signed session, through the entries service:
+    # the task is looked up in the user's scope again (a foreign task id stores nothing).
+    "entries.undo_delete",
+    # The timer acts on the signed-in user's own running timer; start looks its task up in the
+    # user's scope (tests/test_timer.py::test_start_refuses_a_foreign_or_closed_task...).
+    # The grid shows the user's own entries; a cell naming another user's task is refused by
+    # the entries service (tests/test_grid.py::test_bad_cells_are_named_and_a_foreign_task...).
+    "dashboard.grid",
+    "timer.start",
+    "timer.stop",
+    "timer.discard",
 }
 ID_ARGUMENTS = {"project_id", "task_id", "entry_id"}
 

@@ -75,10 +75,21 @@ MATRIX: dict[str, tuple[str, str | None]] = {
     "auth.change_email": (MINE, None),
     "auth.confirm_email_change": (OPEN, None),
     "dashboard.week": (MINE, None),
+    # The grid shows the user's own time; rows to add come from the current team (none
+    # without a team), so a user in no team still sees their past weeks.
+    "dashboard.grid": (MINE, None),
+    "timer.start": (MINE, None),
+    "timer.stop": (MINE, None),
+    "timer.discard": (MINE, None),
+    "settings.index": (MINE, None),
+    "settings.zone_offer": (MINE, None),
+    "settings.my_data_csv": (MINE, None),
+    "settings.delete_account": (MINE, None),
     "entries.index": (MINE, None),
     "entries.create": (MINE, None),
     "entries.edit": (OBJECT, None),
-    "entries.delete": (OBJECT, None),
+    "entries.delete": (OBJECT, None),  # GET: the confirmation page; POST: the delete
+    "entries.undo_delete": (MINE, None),
     "reports.index": (MINE, None),
     "reports.create": (MINE, None),
     "reports.show": (OBJECT, None),

@@ -225,7 +225,7 @@ def test_status_text_has_one_source_for_the_pages_and_the_polling_script(
         page = client.get(url).get_data(as_text=True)
         assert status_span in page, url
         # The script is a static file (the Content-Security-Policy refuses inline scripts).
-        source = re.search(r'<script src="([^"]+)"', page)
+        source = re.search(r'<script src="([^"]*report-progress[^"]*)"', page)
         assert source is not None, url
         response = client.get(source.group(1))
         script = response.get_data(as_text=True)

@@ -17,7 +17,7 @@ from services.timesheet.dates import local_to_utc
 from tests.conftest import login, make_user
 from tests.team_support import personal_team_id
 
-TIMESHEET_BLUEPRINTS = ("dashboard", "projects", "entries")
+TIMESHEET_BLUEPRINTS = ("dashboard", "projects", "entries", "timer")
 
 
 def add_project(app: Flask, owner_id: int, name: str = "Apollo", archived: bool = False) -> int:
@@ -120,3 +120,10 @@ def entry_form(task_id: int, day: str = "2026-11-18", start: str = "09:00", **fi
     }
     data.update(fields)
     return data
+
+
+def main_of(page: str) -> str:
+    """The page's ``<main>`` only: the top bar's timer picker lists every open task, so a check
+    that a task is *not* on a page looks at the page's own content."""
+    start, end = page.index("<main>"), page.index("</main>")
+    return page[start:end]

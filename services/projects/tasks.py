@@ -34,14 +34,36 @@ def list_tasks(project: Project, *, page: int, per_page: int) -> Pagination:
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
-def open_tasks_for(user_id: int) -> list[Task]:
-    """What time can be logged on: the user's open tasks in active projects, project loaded."""
+def open_tasks_for(user_id: int, team_id: int | None = None) -> list[Task]:
+    """What time can be logged on: the user's open tasks in active projects, project loaded;
+    only one team's with ``team_id`` (the week grid offers the current team's)."""
     query = (
         access.tasks_of(user_id)
         .where(Task.closed.is_(False), Project.archived.is_(False))
         .order_by(func.lower(Project.name), func.lower(Task.name), Task.id)
     )
+    if team_id is not None:
+        query = query.where(Project.team_id == team_id)
     return list(db.session.scalars(query))
+
+
+def open_task_choices(user_id: int, team_id: int) -> list[tuple[int, str, str]]:
+    """(task id, project name, task name) of the open tasks of the user's current team, for the
+    timer's picker on every page: plain column rows, not objects, so a long task list costs one
+    light query. ``team_id`` is the current team (routes.team_context); the project scope still
+    applies, so a team the user left offers nothing."""
+    query = (
+        select(Task.id, Project.name, Task.name)
+        .join(Task.project)
+        .where(
+            access.project_scope(user_id),
+            Project.team_id == team_id,
+            Task.closed.is_(False),
+            Project.archived.is_(False),
+        )
+        .order_by(func.lower(Project.name), func.lower(Task.name), Task.id)
+    )
+    return [(task_id, project, task) for task_id, project, task in db.session.execute(query)]
 
 
 def get_open_task_for(user_id: int, task_id: int) -> Task | None:

@@ -60,8 +60,8 @@ def week_entries(user_id: int, week: Week) -> list[TimeEntry]:
         db.session.scalars(
             access.entries_of(user_id)
             .where(
-                TimeEntry.spent_on >= week.monday,
-                TimeEntry.spent_on <= week.sunday,
+                TimeEntry.spent_on >= week.first,
+                TimeEntry.spent_on <= week.last,
             )
             .options(joinedload(TimeEntry.task).joinedload(Task.project))
             .order_by(TimeEntry.spent_on, TimeEntry.started_at, TimeEntry.id)
