@@ -20,8 +20,8 @@ from tests.auth_support import (
     mails_to,
     user_row,
 )
-from tests.conftest import dispose, make_app, make_user
-from tests.test_rate_limits import assert_429, from_address, limited_app
+from tests.conftest import dispose, make_app, make_user, sqlite_app
+from tests.test_rate_limits import assert_429, from_address
 
 CHANGE_LINK = re.compile(r"https?://[^/\s]+(/auth/email/confirm/[A-Za-z0-9_.\-]+)")
 OLD, NEW = "ada@example.com", "ada.new@example.com"
@@ -277,7 +277,7 @@ def test_the_page_needs_a_login(app: Flask) -> None:
 
 
 def test_requests_are_rate_limited(sqlite_template: Path, tmp_path: Path, caplog) -> None:
-    app = limited_app(
+    app = sqlite_app(
         sqlite_template,
         tmp_path,
         RATELIMIT_EMAIL_CHANGE="3 per hour",

@@ -1,4 +1,4 @@
-"""./scripts/run on a port that is already taken: one clear hint, before anything is installed or started."""
+"""`./scripts/run` on a port already taken: one clear hint, before anything is installed."""
 
 import os
 import socket
