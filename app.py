@@ -80,14 +80,14 @@ def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (registers every table on db.metadata before anything reads it)
     import services.platform.data_version  # noqa: F401  (the session hook that bumps versions)
-    from services.access import with_current_membership
+    from services.access import with_membership_and_timer
     from services.accounts.sessions import load_user
 
     db.init_app(app)
     # Flask-Migrate and Alembic load with the first `flask db` command (or upgrade() call).
     register_migrations(app, db, os.path.join(app.root_path, "migrations"))
     login_manager.init_app(app)
-    login_manager.user_loader(partial(load_user, with_membership=with_current_membership))
+    login_manager.user_loader(partial(load_user, with_membership=with_membership_and_timer))
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
@@ -153,7 +153,9 @@ def register_blueprints(app: Flask) -> None:
     from routes.entries.views import bp as entries_bp
     from routes.projects.views import bp as projects_bp
     from routes.reports.views import bp as reports_bp
+    from routes.settings.views import bp as settings_bp
     from routes.teams.views import bp as teams_bp
+    from routes.timer.views import bp as timer_bp
     from routes.tokens.views import bp as tokens_bp
 
     site.init_app(app)
@@ -169,6 +171,8 @@ def register_blueprints(app: Flask) -> None:
         tokens_bp,
         teams_bp,
         approvals_bp,
+        timer_bp,
+        settings_bp,
     ):
         app.register_blueprint(blueprint)
     if app.config.get("MAIL_OUTBOX"):

@@ -76,3 +76,16 @@ def create_user(email: str, name: str, password: str) -> None:
     except accounts.EmailTaken:
         raise click.ClickException(f"An account with {email.strip()} exists already.") from None
     click.echo(f"Created {user.email} (id {user.id}).")
+
+
+@cli.command("delete-unconfirmed")
+def delete_unconfirmed() -> None:
+    """Delete sign-ups never confirmed for UNCONFIRMED_ACCOUNT_MAX_AGE_DAYS that hold no data
+    (what the hourly clean-up of celery beat does)."""
+    from flask import current_app
+
+    from services.accounts.cleanup import delete_unconfirmed_accounts
+
+    deleted = delete_unconfirmed_accounts()
+    days = current_app.config["UNCONFIRMED_ACCOUNT_MAX_AGE_DAYS"]
+    click.echo(f"Deleted {deleted} unconfirmed account(s) older than {days} days.")

@@ -62,6 +62,9 @@ class BaseConfig:
     RATELIMIT_PASSWORD_RESET_PER_ACCOUNT = "3 per hour"  # mails to one address
     RATELIMIT_CONFIRMATION_RESEND = "10 per hour"  # new confirmation links, per address
     RATELIMIT_CONFIRMATION_RESEND_PER_ACCOUNT = "3 per hour"  # mails to one address
+    RATELIMIT_EMAIL_CHANGE = "10 per hour"  # address change requests, per address
+    RATELIMIT_EMAIL_CHANGE_PER_USER = "5 per hour"  # per signed-in user
+    RATELIMIT_EMAIL_CHANGE_PER_ACCOUNT = "3 per hour"  # mails to one (new) address
     # For the JSON API: creating access tokens (per address) and writes (per signed-in user).
     RATELIMIT_TOKEN_CREATE = "10 per hour"
     RATELIMIT_API_WRITE = "120 per minute"
@@ -70,6 +73,10 @@ class BaseConfig:
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_RESET_MAX_AGE = 3600
     EMAIL_CONFIRMATION_MAX_AGE = 3 * 24 * 3600
+    EMAIL_CHANGE_MAX_AGE = 24 * 3600  # seconds the link to a new address works
+    # Sign-ups never confirmed for this many days, with no data, are deleted by the hourly
+    # clean-up (services/accounts/cleanup.py): they would block their address for ever.
+    UNCONFIRMED_ACCOUNT_MAX_AGE_DAYS = 7
     TEAM_INVITATION_MAX_AGE = 7 * 24 * 3600  # seconds an invitation link works
     ENTRIES_PER_PAGE = 20
     PROJECTS_PER_PAGE = 20
@@ -136,6 +143,11 @@ class BaseConfig:
         # folder (filled in by the factory, like the zero-server broker).
         "beat_schedule": {
             "cleanup-expired-reports": {"task": "cleanup.expired", "schedule": 3600.0},
+            # Sign-ups never confirmed (UNCONFIRMED_ACCOUNT_MAX_AGE_DAYS), so they free the address.
+            "delete-unconfirmed-accounts": {
+                "task": "accounts.delete_unconfirmed",
+                "schedule": 3600.0,
+            },
             # A worker that takes this writes the time: /readyz reads it (see readiness.py).
             "worker-heartbeat": {"task": "platform.heartbeat", "schedule": 30.0},
         },

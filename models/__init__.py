@@ -14,6 +14,7 @@ from models.report import Report
 from models.task import Task
 from models.team import Team
 from models.time_entry import TimeEntry
+from models.timer import Timer
 from models.user import User
 from models.user_session import UserSession
 from models.week_approval import WeekApproval
@@ -29,6 +30,7 @@ __all__ = [
     "Task",
     "Team",
     "TimeEntry",
+    "Timer",
     "User",
     "UserSession",
     "WeekApproval",

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, true
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, false, true
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from extensions import Model
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from models.membership import Membership
     from models.report import Report
     from models.time_entry import TimeEntry
+    from models.timer import Timer
     from models.user_session import UserSession
 
 
@@ -27,6 +28,9 @@ def new_session_token() -> str:
 
 class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("week_start BETWEEN 0 AND 6", name="week_start_is_a_weekday"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -46,6 +50,10 @@ class User(UserMixin, TimestampMixin, Model):
     # Bumped by every write to what this user's week shows (services/platform/data_version.py):
     # the key of the cached week body, so a cached page is never older than the data.
     data_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # False until the user picks a zone (or declines the browser's): the pages offer theirs.
+    timezone_chosen: Mapped[bool] = mapped_column(default=False, server_default=false())
+    week_start: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")  # 0 = Mon
+    clock_24h: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     time_entries: WriteOnlyMapped[TimeEntry] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -71,10 +79,12 @@ class User(UserMixin, TimestampMixin, Model):
         session_key: str | None
         session_id: int | None
         loaded_membership: Membership | Literal[False] | None
+        loaded_timer: Timer | Literal[False] | None
     else:
         session_key = None  # no annotation at run time: SQLAlchemy would map it as a column
         session_id = None
         loaded_membership = False  # False: not loaded with the user (None: in no team)
+        loaded_timer = False  # False: not loaded with the user (None: no timer running)
 
     def get_id(self) -> str:
         """What Flask-Login puts in the session and the remember cookie: the key of a

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import (
@@ -23,6 +24,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -33,11 +35,14 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from extensions import db, limiter
+from models import Timer
 from routes import team_context
 from routes.api import problems
 from services import access
 from services.platform import health, readiness, request_id
+from services.timesheet import timer as timer_service
 from services.timesheet.dates import format_minutes, utc_to_local
+from services.timesheet.entries import DeletedEntry
 
 bp = Blueprint("site", __name__)
 
@@ -86,6 +91,11 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(hours_minutes, "hm")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_moment, "local_moment")
+    app.add_template_filter(local_day, "local_day")
+    app.add_template_filter(clock, "clock")
+    app.add_template_filter(hours_minutes_seconds, "hms")
+    app.add_template_global(timer_bar, "timer_bar")
+    app.add_template_global(undo_offer, "undo_offer")
     app.after_request(private_pages_are_not_stored)
 
 
@@ -129,16 +139,68 @@ def hours_minutes(minutes: int | None) -> str:
     return format_minutes(minutes)
 
 
-def local_time(moment: datetime) -> str:
-    """A stored UTC moment as the signed-in user's wall-clock time."""
-    zone = getattr(current_user, "timezone", None)
-    return f"{utc_to_local(moment, zone):%H:%M}"
+def hours_minutes_seconds(seconds: int) -> str:
+    """``3725`` -> ``1:02:05``: a running timer's elapsed time (static/timer.js ticks it on)."""
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+@dataclass(frozen=True)
+class TimerBar:
+    """What the top bar shows: the running timer, or the tasks a timer can start on."""
+
+    timer: Timer | None
+    elapsed: int = 0
+    tasks: list[tuple[int, str, str]] = field(default_factory=list)  # id, project, task
+
+
+def timer_bar() -> TimerBar | None:
+    """Called by base.html only for a signed-in user (a template global, not a context
+    processor, so mails and error pages of visitors run no query for it)."""
+    if not current_user.is_authenticated:
+        return None
+    timer = current_user.loaded_timer  # loaded with the user: no query of its own
+    if timer is False:
+        timer = timer_service.running_timer(current_user.id)
+    if timer is not None:
+        return TimerBar(timer, timer_service.elapsed_seconds(timer))
+    membership = team_context.current_team()
+    if membership is None:
+        return TimerBar(None)
+    return TimerBar(None, tasks=team_context.open_task_choices(membership.team_id))
+
+
+def undo_offer() -> DeletedEntry | None:
+    """The entry just deleted, once: the page after a delete shows an Undo button (a form to
+    ``entries.undo_delete``), like a flash message. The snapshot itself stays in the session
+    until it is used, replaced or too old (services/timesheet/entries.py:restore_entry)."""
+    if not session.pop("undo_offer", False):
+        return None
+    return DeletedEntry.from_dict(session.get("undo_entry"))
+
+
+def clock(moment: datetime) -> str:
+    """A local time of day on the signed-in user's clock: ``14:05`` or ``2:05 pm``."""
+    if getattr(current_user, "clock_24h", True):
+        return f"{moment:%H:%M}"
+    return f"{(moment.hour % 12) or 12}:{moment:%M} {'am' if moment.hour < 12 else 'pm'}"
+
+
+def local_time(moment: datetime, with_day: bool = False) -> str:
+    """A stored UTC moment as the signed-in user's wall-clock time, on their clock (after the
+    local date with ``with_day``)."""
+    local = utc_to_local(moment, getattr(current_user, "timezone", None))
+    return f"{local:%Y-%m-%d} {clock(local)}" if with_day else clock(local)
 
 
 def local_moment(moment: datetime) -> str:
     """A stored UTC moment as the user's local day and time: ``22 Nov 2026, 17:34``."""
-    zone = getattr(current_user, "timezone", None)
-    return f"{utc_to_local(moment, zone):%d %b %Y, %H:%M}"
+    local = utc_to_local(moment, getattr(current_user, "timezone", None))
+    return f"{local:%d %b %Y}, {clock(local)}"
+
+
+def local_day(moment: datetime) -> str:
+    """A stored UTC moment as the user's local day: ``22 Nov 2026`` (a token's expiry)."""
+    return f"{utc_to_local(moment, getattr(current_user, 'timezone', None)):%d %b %Y}"
 
 
 # --- Response headers ---------------------------------------------------------------------------

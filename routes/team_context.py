@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from models import Membership
 from services import access
+from services.projects import tasks as task_service
 
 
 def current_team() -> Membership | None:
@@ -21,6 +22,16 @@ def current_team() -> Membership | None:
             g.current_membership = access.current_membership(current_user)
     membership: Membership | None = g.current_membership
     return membership
+
+
+def open_task_choices(team_id: int) -> list[tuple[int, str, str]]:
+    """The signed-in user's open tasks in ``team_id`` (the timer strip's picker, the empty
+    week's hint), looked up once per request."""
+    if g.get("open_task_choices_team") != team_id:
+        g.open_task_choices = task_service.open_task_choices(current_user.id, team_id)
+        g.open_task_choices_team = team_id
+    choices: list[tuple[int, str, str]] = g.open_task_choices
+    return choices
 
 
 def remember(membership: Membership | None) -> None:

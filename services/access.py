@@ -17,11 +17,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from extensions import db
-from models import ApiToken, Membership, Project, Report, Task, TimeEntry, User, WeekApproval
+from models import (
+    ApiToken,
+    Membership,
+    Project,
+    Report,
+    Task,
+    TimeEntry,
+    Timer,
+    User,
+    WeekApproval,
+)
 from models.columns import ID_MAX
 from models.membership import ROLES
 
@@ -122,6 +132,20 @@ def with_current_membership(query: Select[Any]) -> Select[Any]:
     )
 
 
+def with_membership_and_timer(query: Select[Any]) -> Select[Any]:
+    """The session loader's query with the current membership (:func:`with_current_membership`)
+    and the user's running timer, its task and project loaded (None when no timer runs): every
+    signed-in page shows the timer strip, and this way it costs no query of its own."""
+    return (
+        with_current_membership(query)
+        .add_columns(Timer)
+        .outerjoin(Timer, and_(Timer.user_id == User.id, Timer.stopped_at.is_(None)))
+        .outerjoin(Timer.task)
+        .outerjoin(Task.project)
+        .options(contains_eager(Timer.task).contains_eager(Task.project))
+    )
+
+
 def current_membership(user: User) -> Membership | None:
     """The membership of the team the pages show: the user's chosen team while they still
     belong to it, else their oldest membership. One query."""
@@ -198,6 +222,11 @@ def weeks_of_person(user_id: int, monday: date) -> ColumnElement[bool]:
     return (WeekApproval.user_id == user_id) & (WeekApproval.week_start == monday)
 
 
+def timer_scope(user_id: int) -> ColumnElement[bool]:
+    """A WHERE clause: the timers this user may see, start and stop (their own)."""
+    return Timer.user_id == user_id
+
+
 def report_scope(user_id: int) -> ColumnElement[bool]:
     """A WHERE clause: the reports this user may see and download (the ones they asked for)."""
     return Report.user_id == user_id
@@ -224,6 +253,10 @@ def tasks_of(user_id: int) -> Select[Task]:
 
 def entries_of(user_id: int) -> Select[TimeEntry]:
     return select(TimeEntry).where(entry_scope(user_id))
+
+
+def timers_of(user_id: int) -> Select[Timer]:
+    return select(Timer).where(timer_scope(user_id))
 
 
 def reports_of(user_id: int) -> Select[Report]:

@@ -143,6 +143,10 @@ class Sink:
             for m in self.messages
         ]
 
+    def mail_settings(self, tls: bool = False) -> dict[str, object]:
+        """The app settings that send mail to this server (STARTTLS with ``tls``)."""
+        return {"MAIL_SERVER": self.host, "MAIL_PORT": self.port, "MAIL_USE_TLS": tls}
+
 
 class _Handler:
     def __init__(self, sink: Sink) -> None:

@@ -88,11 +88,26 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def sqlite_app(template: Path, folder: Path, **overrides) -> Flask:
+    """An app on its own copy of the migrated SQLite template, in ``folder`` (created if
+    needed); the caller disposes it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / "app.sqlite3"
+    shutil.copyfile(template, database)
+    return make_app(f"sqlite:///{database}", folder / "instance", **overrides)
+
+
 @pytest.fixture
 def app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
-    database = tmp_path / "app.sqlite3"
-    shutil.copyfile(sqlite_template, database)
-    app = make_app(f"sqlite:///{database}", tmp_path / "instance")
+    app = sqlite_app(sqlite_template, tmp_path)
+    yield app
+    dispose(app)
+
+
+@pytest.fixture
+def csrf_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
+    """Like ``app``, with CSRF protection on (the testing settings switch it off)."""
+    app = sqlite_app(sqlite_template, tmp_path, WTF_CSRF_ENABLED=True)
     yield app
     dispose(app)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from tests.auth_support import free_port
 from tests.conftest import ROOT
+from tests.process_support import stop_group
 
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 40.0
@@ -92,13 +92,7 @@ def running_gunicorn(env: dict[str, str], log_path: Path, **settings: str) -> It
             time.sleep(0.2)
         yield server
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=STOP_TIMEOUT)
+        stop_group(process, STOP_TIMEOUT)
 
 
 def _answers(url: str) -> bool:

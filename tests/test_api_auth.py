@@ -4,8 +4,6 @@ session (cookie) may read but not write; token requests need no CSRF token."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -15,7 +13,7 @@ from extensions import db
 from models import ApiToken, Project
 from models.columns import utcnow
 from tests.api_support import assert_problem, bearer, make_token, owner_with_task, yesterday
-from tests.conftest import dispose, login, make_app, make_user
+from tests.conftest import login, make_user
 from tests.timesheet_support import count
 
 NEW_PROJECT = {"name": "Gemini"}
@@ -107,14 +105,6 @@ def test_a_read_only_token_reads_but_may_not_write(any_app: Flask, method: str, 
     body = assert_problem(response, 403)
     assert body["type"].endswith("#problem-read-only-token")
     assert count(any_app, Project) == 1
-
-
-@pytest.fixture
-def csrf_app(sqlite_template, tmp_path) -> Iterator[Flask]:
-    shutil.copyfile(sqlite_template, tmp_path / "db.sqlite3")
-    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "i", WTF_CSRF_ENABLED=True)
-    yield app
-    dispose(app)
 
 
 def test_a_cookie_session_may_read_but_not_write(csrf_app: Flask) -> None:

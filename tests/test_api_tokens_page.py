@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from flask import Flask
 from sqlalchemy import select
@@ -77,3 +78,19 @@ def test_another_users_token_cannot_be_revoked(app: Flask) -> None:
 def test_the_tokens_page_needs_a_login(app: Flask) -> None:
     response = app.test_client().get("/tokens/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_token_times_are_shown_in_the_users_time_zone(app: Flask) -> None:
+    user_id = make_user(app, email="kei@example.com", timezone="Asia/Tokyo")
+    client = app.test_client()
+    login(client, app, user_id)
+    client.post("/tokens/", data={"name": "late", "scope": "read", "expires_in_days": ""})
+    with app.app_context():
+        token = db.session.scalars(select(ApiToken)).one()
+        # 23:30 UTC on the 22nd is 08:30 on the 23rd in Tokyo.
+        token.last_used_at = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+        token.created_at = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+        db.session.commit()
+    page = client.get("/tokens/").get_data(as_text=True)
+    assert "created 23 Nov 2026" in page
+    assert "last used 23 Nov 2026, 08:30" in page and "UTC" not in page.split("last used")[1][:40]

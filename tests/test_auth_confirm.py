@@ -4,8 +4,6 @@ a password reset confirms too."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from flask import Flask
 
@@ -19,7 +17,7 @@ from tests.auth_support import (
     register,
     user_row,
 )
-from tests.conftest import dispose, make_app, make_user
+from tests.conftest import dispose, make_user, sqlite_app
 
 UNCONFIRMED = "Confirm your email address first"
 
@@ -56,10 +54,8 @@ def test_link_confirms_once_signs_in_and_lands_on_the_empty_week(any_app: Flask,
 
 
 def test_expired_link_is_refused_with_a_message(tmp_path, sqlite_template, caplog) -> None:
-    shutil.copyfile(sqlite_template, tmp_path / "db.sqlite3")
-    app = make_app(
-        f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "i", EMAIL_CONFIRMATION_MAX_AGE=-1
-    )  # every token is already too old
+    # Every token is already too old.
+    app = sqlite_app(sqlite_template, tmp_path, EMAIL_CONFIRMATION_MAX_AGE=-1)
     link = signed_up(app, caplog)
     client = app.test_client()
     for response in (client.get(link), client.post(link)):

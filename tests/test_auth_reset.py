@@ -17,7 +17,7 @@ from tests.auth_support import (
     smtp_sink,
     user_row,
 )
-from tests.conftest import dispose, make_app, make_user
+from tests.conftest import dispose, make_user, sqlite_app
 
 NEW = "my fresh new password"
 
@@ -137,12 +137,8 @@ def test_expired_link_is_refused_with_a_message(app: Flask, caplog, monkeypatch)
 
 
 def test_max_age_comes_from_config(tmp_path, sqlite_template, caplog) -> None:
-    import shutil
-
-    shutil.copyfile(sqlite_template, tmp_path / "db.sqlite3")
-    app = make_app(
-        f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "i", PASSWORD_RESET_MAX_AGE=-1
-    )  # every token is already too old
+    # Every token is already too old.
+    app = sqlite_app(sqlite_template, tmp_path, PASSWORD_RESET_MAX_AGE=-1)
     make_user(app)
     client = app.test_client()
     link = ask_for_link(client, caplog)
@@ -225,16 +221,11 @@ def test_reset_form_bad_input_keeps_the_link_usable(app: Flask, caplog) -> None:
 
 
 def test_reset_mail_goes_out_by_smtp_when_configured(tmp_path, sqlite_template) -> None:
-    import shutil
-
-    shutil.copyfile(sqlite_template, tmp_path / "db.sqlite3")
     with smtp_sink() as sink:
-        app = make_app(
-            f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            tmp_path / "i",
-            MAIL_SERVER=sink.host,
-            MAIL_PORT=sink.port,
-            MAIL_USE_TLS=False,
+        app = sqlite_app(
+            sqlite_template,
+            tmp_path,
+            **sink.mail_settings(),
             MAIL_DEFAULT_SENDER="Timesheet <noreply@example.com>",
         )
         make_user(app)
@@ -251,12 +242,7 @@ def test_reset_mail_goes_out_by_smtp_when_configured(tmp_path, sqlite_template) 
 
 def test_untrusted_host_cannot_poison_the_reset_link(tmp_path, sqlite_template, caplog) -> None:
     """With TRUSTED_HOSTS set (production should), a forged Host header gets a 400 and no mail."""
-    import shutil
-
-    shutil.copyfile(sqlite_template, tmp_path / "db.sqlite3")
-    app = make_app(
-        f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "i", TRUSTED_HOSTS=["localhost"]
-    )
+    app = sqlite_app(sqlite_template, tmp_path, TRUSTED_HOSTS=["localhost"])
     make_user(app)
     with capture_mail_log(caplog):
         response = app.test_client().post(

@@ -140,7 +140,8 @@ def test_every_registered_task_acknowledges_late(app: Flask) -> None:
     worker that dies mid-task leaves the message to be delivered again (the tasks are
     idempotent). The export, which writes a file and the report's status, also gives the message
     back when the worker is lost."""
-    from services.accounts.users import RESET_TASK
+    from services.accounts.cleanup import CLEANUP_UNCONFIRMED_TASK
+    from services.accounts.users import RESET_TASK, SIGN_UP_TASK
     from services.platform.heartbeat import HEARTBEAT_TASK
     from services.platform.mail import DELIVER_TASK
     from services.reports.exports import CLEANUP_TASK, EXPORT_TASK
@@ -149,7 +150,15 @@ def test_every_registered_task_acknowledges_late(app: Flask) -> None:
     # The app's own tasks (test modules add probe tasks to every app through @shared_task).
     ours = [name for name, task in tasks.items() if task.__module__.startswith("tasks.")]
     assert sorted(ours) == sorted(
-        [CLEANUP_TASK, DELIVER_TASK, EXPORT_TASK, RESET_TASK, HEARTBEAT_TASK]
+        [
+            CLEANUP_TASK,
+            CLEANUP_UNCONFIRMED_TASK,
+            DELIVER_TASK,
+            EXPORT_TASK,
+            RESET_TASK,
+            SIGN_UP_TASK,
+            HEARTBEAT_TASK,
+        ]
     )
     for name in ours:
         assert tasks[name].acks_late, name

@@ -50,14 +50,29 @@ def test_backoff_doubles_and_is_capped() -> None:
     assert all(d <= 1200 for d in delays) and delays[-1] >= 960
 
 
+def run_sign_up_tasks(sent: list[tuple]) -> None:
+    """Run the queued ``accounts.sign_up`` tasks here, as the worker would (then their mails
+    are queued through the same fake)."""
+    from services.accounts.users import SIGN_UP_TASK
+    from tasks.accounts import sign_up
+
+    for _name, *args in [item for item in sent if item[0] == SIGN_UP_TASK]:
+        sign_up(*args)
+
+
 def test_the_confirmation_mail_is_queued_only_once_the_account_is_committed(
     app: Flask, monkeypatch
 ) -> None:
     """send_email publishes at once, so its callers commit first: at publish time a worker's
     own connection must already see the account the mail is about."""
     seen: list[tuple] = []
+    tasks: list[tuple] = []
 
-    def fake_enqueue(task_name: str, to: str, subject: str, body: str) -> str:
+    def fake_enqueue(task_name: str, *args: str) -> str:
+        if task_name != "mail.deliver":
+            tasks.append((task_name, *args))
+            return "task-id"
+        to, subject, _body = args
         stored = count_from_another_connection(
             app, "SELECT count(*) FROM users WHERE email = :e", e=to
         )
@@ -67,13 +82,18 @@ def test_the_confirmation_mail_is_queued_only_once_the_account_is_committed(
     monkeypatch.setattr(queue, "enqueue", fake_enqueue)
     app.config["MAIL_DELIVERY"] = "worker"
     assert register(app.test_client()).status_code == 302
+    assert seen == []  # the request queued the sign-up, not a mail
+    with app.test_request_context():
+        run_sign_up_tasks(tasks)
     assert seen == [("mail.deliver", "ada@example.com", "Confirm your Timesheet account", 1)]
 
 
-def test_both_sign_up_answers_publish_their_mail_in_worker_mode(app: Flask, monkeypatch) -> None:
-    """Each sign-up answer queues exactly one mail: the warning to the known address (nothing is
-    written for it), the confirmation link to the new one."""
-    from tests.auth_support import register
+def test_both_sign_up_answers_queue_the_same_task_in_worker_mode(app: Flask, monkeypatch) -> None:
+    """In worker mode a sign-up request does the same whatever the address: it queues one
+    ``accounts.sign_up`` task (with the password's hash, never the password) and writes nothing,
+    so its time tells nothing (tests/test_signup_timing.py). The worker then mails the warning to
+    the known address (nothing is written for it) and the link to the new one."""
+    from tests.auth_support import PASSWORD, count_users, register
     from tests.conftest import make_user
 
     sent: list[tuple] = []
@@ -82,10 +102,30 @@ def test_both_sign_up_answers_publish_their_mail_in_worker_mode(app: Flask, monk
     make_user(app, email="ada@example.com")
     register(app.test_client(), email="ada@example.com")
     register(app.test_client(), email="grace@example.com")
-    assert [(name, to, subject) for name, to, subject, _body in sent] == [
+    assert [item[0] for item in sent] == ["accounts.sign_up", "accounts.sign_up"]
+    assert [item[2] for item in sent] == ["ada@example.com", "grace@example.com"]
+    assert all(PASSWORD not in str(item) and item[3].startswith("pbkdf2:") for item in sent)
+    assert count_users(app) == 1
+    with app.test_request_context():
+        run_sign_up_tasks(sent)
+    assert count_users(app) == 2
+    mails = [(name, to, subject) for name, to, subject, _body in sent[2:]]
+    assert mails == [
         ("mail.deliver", "ada@example.com", "Someone tried to sign up with your address"),
         ("mail.deliver", "grace@example.com", "Confirm your Timesheet account"),
     ]
+
+
+def test_a_sign_up_is_not_lost_when_the_broker_is_down(app: Flask, caplog) -> None:
+    """Nothing to queue to: the request does the sign-up itself (its mail fails to queue and is
+    logged; the person can ask for a new link once the broker is back)."""
+    from tests.auth_support import count_users, register
+
+    app.extensions["celery"].conf.broker_url = "redis://127.0.0.1:1/0"
+    app.config["MAIL_DELIVERY"] = "worker"
+    assert register(app.test_client()).status_code == 302
+    assert count_users(app) == 1
+    assert "Could not queue a sign-up (broker down)" in caplog.text
 
 
 def test_send_email_reports_a_broker_that_is_down_without_raising(app: Flask) -> None:
@@ -130,6 +170,8 @@ def test_worker_delivers_account_mail_after_a_transient_failure(
             "FLASK_MAIL_USE_TLS": "false",
             "FLASK_MAIL_RETRY_BASE_SECONDS": "0.5",
             "FLASK_MAIL_OUTBOX": "true",  # the worker writes the outbox the web app reads
+            # As in production: the worker's sign-up task queues the mail as a task of its own.
+            "FLASK_MAIL_DELIVERY": "worker",
         }
     )
     app = app_like_worker(env, f"sqlite:///{database}", tmp_path / "instance")

@@ -101,3 +101,32 @@ def test_export_through_the_app_on_redis_and_postgres(stack) -> None:
     with client.get(body["download_url"]) as download:
         rows = list(csv.reader(io.StringIO(download.get_data(as_text=True))))
     assert rows[-1] == ["total", "", "", "", "225", "3.75", ""]
+
+
+def test_the_unconfirmed_account_clean_up_runs_on_the_worker(stack) -> None:
+    """The task beat queues hourly, taken by the real worker: the stale sign-up goes, the young
+    one stays (the rules themselves: tests/test_accounts_cleanup.py)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from extensions import db
+    from models import User
+    from models.columns import utcnow
+    from services.accounts.cleanup import CLEANUP_UNCONFIRMED_TASK
+
+    app, _log = stack
+    long_ago = utcnow() - timedelta(days=30)
+    make_user(app, email="stale-worker@example.com", created_at=long_ago, email_confirmed_at=None)
+    make_user(app, email="young-worker@example.com", email_confirmed_at=None)
+    app.extensions["celery"].send_task(CLEANUP_UNCONFIRMED_TASK)
+
+    def remaining() -> set[str] | None:
+        with app.app_context():
+            emails = set(
+                db.session.scalars(select(User.email).where(User.email.like("%-worker@%")))
+            )
+            db.session.remove()
+        return emails if "stale-worker@example.com" not in emails else None
+
+    assert wait_for(remaining, TASK_TIMEOUT, "the clean-up task") == {"young-worker@example.com"}

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from flask import Flask
 
 from tests.auth_support import PASSWORD, count_users, is_logged_in
-from tests.conftest import dispose, make_app, make_user
-
-
-@pytest.fixture
-def csrf_app(sqlite_template, tmp_path) -> Iterator[Flask]:
-    import shutil
-
-    shutil.copyfile(sqlite_template, tmp_path / "db.sqlite3")
-    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "i", WTF_CSRF_ENABLED=True)
-    yield app
-    dispose(app)
+from tests.conftest import make_user
 
 
 def token_from(page: bytes) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
@@ -44,8 +44,7 @@ def only_entry(app: Flask) -> TimeEntry:
 def test_form_page_offers_open_tasks_and_prefills(setup, app: Flask) -> None:
     client, _, task_id = setup
     page = client.get(f"/entries/new?day=2026-11-20&task_id={task_id}").get_data(as_text=True)
-    assert '<optgroup label="Apollo">' in page
-    assert f'<option selected value="{task_id}">Design</option>' in page
+    assert f'<option selected value="{task_id}">Apollo — Design</option>' in page
     assert 'value="2026-11-20"' in page and 'value="09:00"' in page
     # A malformed ?day= just means today.
     assert client.get("/entries/new?day=yesterday").status_code == 200
@@ -127,8 +126,7 @@ def test_a_start_inside_the_skipped_hour_is_refused(app: Flask) -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"end": "08:00"}, "The end must be after the start"),
-        ({"end": "09:00"}, "The end must be after the start"),
+        ({"end": "09:00"}, "The end must differ from the start"),
         ({"duration": "1:00", "end": "10:00"}, "Fill in either a duration or an end time"),
         ({}, "Fill in a duration or an end time."),
         ({"duration": "soon"}, "Write the duration as 1:30"),
@@ -262,7 +260,7 @@ def test_refused_edit_changes_nothing(setup, app: Flask) -> None:
     before = snapshot(app)
     response = client.post(
         f"/entries/{entry_id}/edit",
-        data=entry_form(task_id, start="10:00", end="09:00", note="changed"),
+        data=entry_form(task_id, start="10:00", end="10:00", note="changed"),
     )
     assert response.status_code == 422
     assert snapshot(app) == before
@@ -281,10 +279,13 @@ def test_an_entry_keeps_its_closed_task_when_edited(setup, app: Flask) -> None:
     assert only_entry(app).minutes == 120
 
 
-def test_delete_entry(setup, app: Flask) -> None:
+def test_delete_asks_first_then_deletes(setup, app: Flask) -> None:
     client, user_id, task_id = setup
-    entry_id = add_entry(app, user_id, task_id, DAY, minutes=90)
-    assert client.get(f"/entries/{entry_id}/delete").status_code == 405
+    entry_id = add_entry(app, user_id, task_id, DAY, minutes=90, note="Kick-off")
+    confirm = client.get(f"/entries/{entry_id}/delete")
+    assert confirm.status_code == 200 and count(app, TimeEntry) == 1  # GET only asks
+    page = confirm.get_data(as_text=True)
+    assert "Delete this entry?" in page and "Apollo — Design" in page and "Kick-off" in page
     response = client.post(f"/entries/{entry_id}/delete")
     assert response.status_code == 302
     assert response.location == "/week?week=2026-W47"
@@ -293,6 +294,97 @@ def test_delete_entry(setup, app: Flask) -> None:
     )
     assert count(app, TimeEntry) == 0
     assert client.post(f"/entries/{entry_id}/delete").status_code == 404
+    assert client.get(f"/entries/{entry_id}/delete").status_code == 404
+
+
+def test_pages_offer_delete_as_a_link_to_the_confirmation(setup, app: Flask) -> None:
+    client, user_id, task_id = setup
+    entry_id = add_entry(app, user_id, task_id, DAY, minutes=90)
+    for url in ("/week?week=2026-W47", "/entries/", f"/entries/{entry_id}/edit"):
+        page = client.get(url).get_data(as_text=True)
+        assert f'href="/entries/{entry_id}/delete"' in page, url
+        assert f'action="/entries/{entry_id}/delete"' not in page, url  # no one-click delete
+
+
+def test_undo_puts_the_deleted_entry_back(setup, app: Flask) -> None:
+    client, user_id, task_id = setup
+    entry_id = add_entry(app, user_id, task_id, DAY, start="14:15", minutes=90, note="Kick-off")
+    before = only_entry(app)
+    response = client.post(f"/entries/{entry_id}/delete", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert 'action="/entries/undo"' in page and "Undo" in page
+    # The Undo button is offered once, on the page right after the delete.
+    assert 'action="/entries/undo"' not in client.get("/week").get_data(as_text=True)
+    response = client.post("/entries/undo", follow_redirects=True)
+    assert "Entry restored: 1:30 on Wed 18 Nov" in response.get_data(as_text=True)
+    after = only_entry(app)
+    assert (after.task_id, after.spent_on, after.started_at, after.minutes, after.note) == (
+        before.task_id,
+        before.spent_on,
+        before.started_at,
+        before.minutes,
+        before.note,
+    )
+    response = client.post("/entries/undo", follow_redirects=True)  # only once
+    assert "There is nothing to undo" in response.get_data(as_text=True)
+    assert count(app, TimeEntry) == 1
+
+
+def test_undo_is_refused_after_a_while(setup, app: Flask) -> None:
+    _, user_id, task_id = setup
+    entry_id = add_entry(app, user_id, task_id, DAY, minutes=30)
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        entry = entry_service.get_entry_for(user_id, entry_id)
+        assert entry is not None
+        deleted = entry_service.delete_entry(user, entry)
+        late = deleted.deleted_at + timedelta(seconds=entry_service.UNDO_SECONDS + 1)
+        with pytest.raises(EntryError, match="Too late to undo"):
+            entry_service.restore_entry(user, deleted, now=late)
+    assert count(app, TimeEntry) == 0
+
+
+def test_an_overlapping_entry_is_stored_with_a_warning(setup, app: Flask) -> None:
+    client, user_id, task_id = setup
+    add_entry(app, user_id, task_id, DAY, start="09:00", minutes=90)
+    response = client.post(
+        "/entries/new",
+        data=entry_form(task_id, start="10:00", duration="1:00"),
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "this entry overlaps Wed 18 Nov 09:00" in page and "10:30" in page
+    assert count(app, TimeEntry) == 2
+    # Back to back is not an overlap.
+    response = client.post(
+        "/entries/new",
+        data=entry_form(task_id, start="11:00", duration="0:30"),
+        follow_redirects=True,
+    )
+    assert "overlaps" not in response.get_data(as_text=True)
+
+
+def test_an_end_before_the_start_is_on_the_next_day(setup, app: Flask) -> None:
+    client, _, task_id = setup
+    response = client.post("/entries/new", data=entry_form(task_id, start="23:00", end="01:00"))
+    assert response.status_code == 302
+    entry = only_entry(app)
+    assert (entry.spent_on, entry.minutes) == (DAY, 120)  # counted on the day it starts
+    page = client.get("/entries/new").get_data(as_text=True)
+    assert "An end before the start is on the next day" in page
+
+
+def test_the_form_starts_where_the_user_left_off(setup, app: Flask) -> None:
+    client, user_id, task_id = setup
+    other = add_task(app, add_project(app, user_id, "Zeus"), "Support")
+    add_entry(app, user_id, task_id, DAY, start="08:00", minutes=60)
+    add_entry(app, user_id, other, DAY, start="13:00", minutes=45)
+    page = client.get(f"/entries/new?day={DAY.isoformat()}").get_data(as_text=True)
+    assert f'<option selected value="{other}">Zeus — Support</option>' in page
+    assert 'value="13:45"' in page  # the end of the day's last entry
+    # Another day with nothing logged yet: 09:00, still the last task used.
+    page = client.get("/entries/new?day=2026-11-20").get_data(as_text=True)
+    assert 'value="09:00"' in page and f'<option selected value="{other}">' in page
 
 
 def test_all_entries_list_is_paginated_newest_first(setup, app: Flask) -> None:

@@ -285,24 +285,16 @@ def test_a_body_over_max_content_length_is_a_413(app: Flask, accept: str) -> Non
     assert count(app, Project) == 0
 
 
-def test_json_with_a_valid_csrf_header_is_still_a_415(sqlite_template, tmp_path) -> None:
+def test_json_with_a_valid_csrf_header_is_still_a_415(csrf_app: Flask) -> None:
     """The reported case: CSRF on, the token sent in the header, a JSON body to a form."""
     import re
-    import shutil
 
-    from tests.conftest import dispose, make_app
-
-    shutil.copyfile(sqlite_template, tmp_path / "csrf.sqlite3")
-    app = make_app(f"sqlite:///{tmp_path / 'csrf.sqlite3'}", tmp_path / "i", WTF_CSRF_ENABLED=True)
-    try:
-        client, _ = signed_in(app)
-        page = client.get("/projects/new").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-        assert token is not None
-        response = client.post(
-            "/projects/new", json={"name": 123}, headers={"X-CSRFToken": token.group(1)}
-        )
-        assert response.status_code == 415
-        assert count(app, Project) == 0
-    finally:
-        dispose(app)
+    client, _ = signed_in(csrf_app)
+    page = client.get("/projects/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token is not None
+    response = client.post(
+        "/projects/new", json={"name": 123}, headers={"X-CSRFToken": token.group(1)}
+    )
+    assert response.status_code == 415
+    assert count(csrf_app, Project) == 0

@@ -42,10 +42,7 @@ def test_without_mail_server_the_message_is_logged_readably(app: Flask, caplog) 
 def test_smtp_delivery_to_a_real_local_server(app: Flask) -> None:
     with smtp_sink() as sink:
         app.config.update(
-            MAIL_SERVER=sink.host,
-            MAIL_PORT=sink.port,
-            MAIL_USE_TLS=False,
-            MAIL_DEFAULT_SENDER="Timesheet <noreply@example.com>",
+            sink.mail_settings(), MAIL_DEFAULT_SENDER="Timesheet <noreply@example.com>"
         )
         with app.app_context():
             assert mail.send_email("ada@example.com", "Reset", BODY) is True
@@ -58,13 +55,7 @@ def test_smtp_delivery_to_a_real_local_server(app: Flask) -> None:
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 def test_smtp_login_with_configured_credentials(app: Flask) -> None:
     with smtp_sink(credentials=("mailer", "s3cret")) as sink:
-        app.config.update(
-            MAIL_SERVER=sink.host,
-            MAIL_PORT=sink.port,
-            MAIL_USE_TLS=False,
-            MAIL_USERNAME="mailer",
-            MAIL_PASSWORD="s3cret",
-        )
+        app.config.update(sink.mail_settings(), MAIL_USERNAME="mailer", MAIL_PASSWORD="s3cret")
         with app.app_context():
             mail.deliver(mail.build_message("ada@example.com", "Hi", BODY))
             app.config["MAIL_PASSWORD"] = "wrong"
@@ -87,11 +78,7 @@ def test_starttls_and_login_against_a_real_tls_server(app: Flask, certificate, m
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust our test CA (read by OpenSSL)
     with smtp_sink(credentials=("mailer", "s3cret"), tls=certificate) as sink:
         app.config.update(
-            MAIL_SERVER=sink.host,
-            MAIL_PORT=sink.port,
-            MAIL_USE_TLS=True,
-            MAIL_USERNAME="mailer",
-            MAIL_PASSWORD="s3cret",
+            sink.mail_settings(tls=True), MAIL_USERNAME="mailer", MAIL_PASSWORD="s3cret"
         )
         with app.app_context():
             assert mail.send_email("ada@example.com", "Over TLS", BODY) is True
@@ -101,7 +88,7 @@ def test_starttls_and_login_against_a_real_tls_server(app: Flask, certificate, m
 
 def test_starttls_refuses_an_untrusted_certificate(app: Flask, certificate) -> None:
     with smtp_sink(tls=certificate) as sink:
-        app.config.update(MAIL_SERVER=sink.host, MAIL_PORT=sink.port, MAIL_USE_TLS=True)
+        app.config.update(sink.mail_settings(tls=True))
         with app.app_context(), pytest.raises(ssl.SSLCertVerificationError):
             mail.deliver(mail.build_message("ada@example.com", "Hi", BODY))
     assert sink.messages == []
@@ -110,7 +97,7 @@ def test_starttls_refuses_an_untrusted_certificate(app: Flask, certificate) -> N
 def test_use_tls_insists_on_starttls(app: Flask) -> None:
     """MAIL_USE_TLS never silently falls back to plain text: a server without STARTTLS fails."""
     with smtp_sink() as sink:
-        app.config.update(MAIL_SERVER=sink.host, MAIL_PORT=sink.port, MAIL_USE_TLS=True)
+        app.config.update(sink.mail_settings(tls=True))
         with app.app_context(), pytest.raises(smtplib.SMTPNotSupportedError):
             mail.deliver(mail.build_message("ada@example.com", "Hi", BODY))
     assert sink.messages == []

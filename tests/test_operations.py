@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -13,16 +11,10 @@ from sqlalchemy import text
 
 from extensions import db
 from tests.auth_support import RESET_LINK, capture_mail_log, logged_mails
-from tests.conftest import dispose, login, make_app, make_user
+from tests.conftest import dispose, login, make_app, make_user, sqlite_app
 
 UNREACHABLE_PG = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
 HTML = {"Accept": "text/html"}
-
-
-def fresh_app(sqlite_template: Path, tmp_path: Path, **overrides) -> Flask:
-    database = tmp_path / "db.sqlite3"
-    shutil.copyfile(sqlite_template, database)
-    return make_app(f"sqlite:///{database}", tmp_path / "instance", **overrides)
 
 
 # --- Behind a proxy -----------------------------------------------------------------------------
@@ -42,7 +34,7 @@ def reset_link(app: Flask, caplog, **headers: str) -> str:
 
 
 def test_behind_one_tls_proxy_mailed_links_say_https(sqlite_template, tmp_path, caplog) -> None:
-    app = fresh_app(sqlite_template, tmp_path, PROXY_FIX_X_PROTO=1, PROXY_FIX_X_HOST=1)
+    app = sqlite_app(sqlite_template, tmp_path, PROXY_FIX_X_PROTO=1, PROXY_FIX_X_HOST=1)
     link = reset_link(
         app, caplog, **{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "timesheet.example"}
     )
@@ -61,7 +53,7 @@ def test_without_proxy_settings_forwarded_headers_are_ignored(app: Flask, caplog
 
 
 def test_logged_mail_never_shows_a_working_reset_link(sqlite_template, tmp_path, caplog) -> None:
-    app = fresh_app(sqlite_template, tmp_path, MAIL_LOG_REDACT_LINKS=True)
+    app = sqlite_app(sqlite_template, tmp_path, MAIL_LOG_REDACT_LINKS=True)
     make_user(app)
     with capture_mail_log(caplog):
         app.test_client().post("/auth/reset", data={"email": "ada@example.com"})
@@ -98,7 +90,7 @@ def test_check_config_shows_broker_and_mail_without_secrets(sqlite_template, tmp
     celery = copy.deepcopy(BaseConfig.CELERY)
     celery["broker_url"] = "redis://:broker-secret@redis.internal:6379/0"
     celery["result_backend"] = "redis://:backend-secret@redis.internal:6379/1"
-    app = fresh_app(
+    app = sqlite_app(
         sqlite_template,
         tmp_path,
         CELERY=celery,
@@ -185,7 +177,7 @@ def test_readyz_names_an_unreachable_broker_within_the_time_limit(
 
     celery = copy.deepcopy(BaseConfig.CELERY)
     celery["broker_url"] = "redis://127.0.0.1:1/0"
-    app = fresh_app(sqlite_template, tmp_path, CELERY=celery)
+    app = sqlite_app(sqlite_template, tmp_path, CELERY=celery)
     with app.app_context():
         record_heartbeat("celery@test")
     started = time.monotonic()

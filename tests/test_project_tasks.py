@@ -8,7 +8,7 @@ from flask import Flask
 from extensions import db
 from models import Task
 from services.projects import tasks as task_service
-from tests.timesheet_support import add_project, add_task, count, signed_in, snapshot
+from tests.timesheet_support import add_project, add_task, count, main_of, signed_in, snapshot
 
 
 def task_names(app: Flask) -> list[str]:
@@ -121,10 +121,10 @@ def test_tasks_of_a_project_are_paginated_by_their_own_setting(app: Flask) -> No
     project_id = add_project(app, user_id)
     for name in ("A task", "B task", "C task"):
         add_task(app, project_id, name)
-    first = client.get(f"/projects/{project_id}").get_data(as_text=True)
+    first = main_of(client.get(f"/projects/{project_id}").get_data(as_text=True))
     assert "A task" in first and "C task" not in first
     assert f'href="/projects/{project_id}?page=2"' in first
-    second = client.get(f"/projects/{project_id}?page=2").get_data(as_text=True)
+    second = main_of(client.get(f"/projects/{project_id}?page=2").get_data(as_text=True))
     assert "C task" in second and "A task" not in second
 
 

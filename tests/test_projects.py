@@ -9,7 +9,7 @@ from extensions import db
 from models import Project, User
 from services.projects import projects as project_service
 from tests.team_support import team_of
-from tests.timesheet_support import add_project, add_task, count, signed_in, snapshot
+from tests.timesheet_support import add_project, add_task, count, main_of, signed_in, snapshot
 
 
 def project_names(app: Flask) -> list[str]:
@@ -168,10 +168,10 @@ def test_list_is_paginated_and_shows_tasks(app: Flask) -> None:
     for number in range(7):
         project_id = add_project(app, user_id, f"Project {number}")
         add_task(app, project_id, f"Task {number}")
-    first = client.get("/projects/").get_data(as_text=True)
+    first = main_of(client.get("/projects/").get_data(as_text=True))
     assert "Project 0" in first and "Task 0" in first and "Project 3" not in first
     assert "Page 1 of 3" in first and 'href="/projects/?page=2"' in first
-    last = client.get("/projects/?page=3").get_data(as_text=True)
+    last = main_of(client.get("/projects/?page=3").get_data(as_text=True))
     assert "Project 6" in last and "Project 0" not in last
 
 

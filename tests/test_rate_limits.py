@@ -13,24 +13,15 @@ import pytest
 from flask import Blueprint, Flask
 
 from tests.auth_support import PASSWORD, log_in, register
-from tests.conftest import login, make_app, make_user
+from tests.conftest import login, make_user, sqlite_app
 from tests.worker_helpers import redis_url  # noqa: F401  (a fixture)
 
 WRONG = "not the password at all"
 
 
-def limited_app(sqlite_template: Path, tmp_path: Path, **settings: object) -> Flask:
-    import shutil
-
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    database = tmp_path / "app.sqlite3"
-    shutil.copyfile(sqlite_template, database)
-    return make_app(f"sqlite:///{database}", tmp_path / "instance", **settings)
-
-
 @pytest.fixture
 def strict_app(sqlite_template: Path, tmp_path: Path) -> Flask:
-    return limited_app(
+    return sqlite_app(
         sqlite_template,
         tmp_path,
         RATELIMIT_LOGIN_PER_ACCOUNT="3 per minute",
@@ -149,7 +140,7 @@ def test_a_limit_can_be_raised_from_the_environment(
 ) -> None:
     """A load test signs up 32 users from one address: it raises the limit, no code changes."""
     monkeypatch.setenv("FLASK_RATELIMIT_SIGNUP", "40 per minute")
-    app = limited_app(sqlite_template, tmp_path)
+    app = sqlite_app(sqlite_template, tmp_path)
     assert app.config["RATELIMIT_SIGNUP"] == "40 per minute"
     client = from_address(app, "198.51.100.13")
     for n in range(32):
@@ -207,13 +198,13 @@ def test_counts_live_in_redis_and_survive_a_restart(
     process would start from zero."""
     email = f"{uuid.uuid4().hex}@example.com"
     settings = {"RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_LOGIN_PER_ACCOUNT": "3 per minute"}
-    first = limited_app(sqlite_template, tmp_path / "one", **settings)
+    first = sqlite_app(sqlite_template, tmp_path / "one", **settings)
     make_user(first, email=email)
     client = from_address(first, "198.51.100.20")
     for _ in range(2):
         assert log_in(client, email=email, password=WRONG).status_code == 200
 
-    second = limited_app(sqlite_template, tmp_path / "two", **settings)  # "another process"
+    second = sqlite_app(sqlite_template, tmp_path / "two", **settings)  # "another process"
     make_user(second, email=email)
     other = from_address(second, "198.51.100.21")
     assert log_in(other, email=email, password=WRONG).status_code == 200
@@ -225,12 +216,12 @@ def test_in_memory_counts_start_from_zero_in_a_new_process(
 ) -> None:
     """The other side of the Redis test: why production refuses memory://."""
     settings = {"RATELIMIT_LOGIN_PER_ACCOUNT": "3 per minute"}
-    first = limited_app(sqlite_template, tmp_path / "one", **settings)
+    first = sqlite_app(sqlite_template, tmp_path / "one", **settings)
     make_user(first)
     client = from_address(first, "198.51.100.22")
     for _ in range(3):
         log_in(client, password=WRONG)
-    second = limited_app(sqlite_template, tmp_path / "two", **settings)
+    second = sqlite_app(sqlite_template, tmp_path / "two", **settings)
     make_user(second)
     assert log_in(from_address(second, "198.51.100.23")).status_code == 302
 
@@ -244,7 +235,7 @@ def test_a_storage_that_is_down_does_not_break_login(
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    app = limited_app(
+    app = sqlite_app(
         sqlite_template,
         tmp_path,
         RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed_port}/0",
@@ -262,7 +253,7 @@ def test_a_storage_that_is_down_does_not_break_login(
 
 
 def test_confirmation_mails_are_limited_per_account(sqlite_template: Path, tmp_path: Path) -> None:
-    app = limited_app(
+    app = sqlite_app(
         sqlite_template, tmp_path, RATELIMIT_CONFIRMATION_RESEND_PER_ACCOUNT="2 per hour"
     )
     client = from_address(app, "198.51.100.40")
@@ -282,7 +273,7 @@ def test_api_writes_share_one_budget_per_token_and_reads_are_free(
 ) -> None:
     from tests.api_support import assert_problem, bearer, make_token, owner_with_task
 
-    app = limited_app(sqlite_template, tmp_path, RATELIMIT_API_WRITE="2 per minute")
+    app = sqlite_app(sqlite_template, tmp_path, RATELIMIT_API_WRITE="2 per minute")
     owner = owner_with_task(app)
     client = app.test_client()
     assert (
@@ -300,7 +291,7 @@ def test_api_writes_share_one_budget_per_token_and_reads_are_free(
 
 
 def test_token_creation_is_limited_per_user(sqlite_template: Path, tmp_path: Path) -> None:
-    app = limited_app(sqlite_template, tmp_path, RATELIMIT_TOKEN_CREATE="1 per hour")
+    app = sqlite_app(sqlite_template, tmp_path, RATELIMIT_TOKEN_CREATE="1 per hour")
     client = app.test_client()
     login(client, app, make_user(app))
     assert client.post("/tokens/", data={"name": "ci", "scope": "read"}).status_code == 201

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import suppress
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +21,10 @@ from models import Report
 from models.columns import utcnow
 from services.reports import exports
 from tests.conftest import make_user
+from tests.timesheet_support import add_report
 from tests.worker_helpers import seed_entries
 
 OVERLAP_WAIT = 3.0  # seconds the first run waits for a second one to reach the same point
-
-
-def new_report(app: Flask, user_id: int, **fields: Any) -> int:
-    with app.app_context():
-        report = Report(
-            user_id=user_id, date_from=date(2024, 3, 1), date_to=date(2024, 3, 8), **fields
-        )
-        db.session.add(report)
-        db.session.commit()
-        return report.id
 
 
 def row_of(app: Flask, report_id: int) -> dict[str, Any]:
@@ -46,13 +37,36 @@ def files_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
+def half_written_by_a_first_run(
+    app: Flask, claim_age: timedelta, **fields: Any
+) -> tuple[int, Path]:
+    """A report a first run ("first:abc") claimed ``claim_age`` ago and left at 40 %, with that
+    run's ``.part`` file in the reports folder: what a second run of the export finds. Returns
+    the report id and the folder."""
+    user_id = make_user(app)
+    seed_entries(app, user_id)
+    report_id = add_report(
+        app,
+        user_id,
+        status="running",
+        progress=40,
+        claim_token="first:abc",
+        claimed_at=utcnow() - claim_age,
+        **fields,
+    )
+    folder = Path(app.instance_path) / "reports"
+    folder.mkdir(parents=True)
+    (folder / f"report-{report_id}-abc.csv.part").write_text("the first run's half file")
+    return report_id, folder
+
+
 def test_two_overlapping_runs_end_with_one_finished_report_and_its_file(
     any_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = any_app
     user_id = make_user(app)
     seed_entries(app, user_id)
-    report_id = new_report(app, user_id, status="pending")
+    report_id = add_report(app, user_id, status="pending")
     both_writing = threading.Barrier(2)
     real_write_report = exports.write_report
 
@@ -88,20 +102,7 @@ def test_two_overlapping_runs_end_with_one_finished_report_and_its_file(
 
 def test_a_run_that_finds_a_live_claim_changes_nothing(any_app: Flask) -> None:
     app = any_app
-    user_id = make_user(app)
-    seed_entries(app, user_id)
-    report_id = new_report(
-        app,
-        user_id,
-        status="running",
-        progress=40,
-        rows_written=2,
-        claim_token="first:abc",
-        claimed_at=utcnow() - timedelta(minutes=5),
-    )
-    folder = Path(app.instance_path) / "reports"
-    folder.mkdir(parents=True)
-    (folder / f"report-{report_id}-abc.csv.part").write_text("the live run's half file")
+    report_id, folder = half_written_by_a_first_run(app, timedelta(minutes=5), rows_written=2)
     before = row_of(app, report_id)
     with app.app_context():
         assert exports.run_export(report_id, delivery_id="requeued") == "claimed by another run"
@@ -120,19 +121,7 @@ def test_a_dead_runs_claim_is_taken_over(
     any_app: Flask, delivery_id: str, claim_age: timedelta
 ) -> None:
     app = any_app
-    user_id = make_user(app)
-    seed_entries(app, user_id)
-    report_id = new_report(
-        app,
-        user_id,
-        status="running",
-        progress=40,
-        claim_token="first:abc",
-        claimed_at=utcnow() - claim_age,
-    )
-    folder = Path(app.instance_path) / "reports"
-    folder.mkdir(parents=True)
-    (folder / f"report-{report_id}-abc.csv.part").write_text("the dead run's half file")
+    report_id, folder = half_written_by_a_first_run(app, claim_age)
     with app.app_context():
         assert exports.run_export(report_id, delivery_id=delivery_id) == "done: 3 rows"
     report = row_of(app, report_id)
@@ -154,7 +143,7 @@ def test_a_run_that_loses_its_claim_stops_and_leaves_the_new_claimant_alone(
     writing: it finds the claim gone, stops, and removes only its own file."""
     user_id = make_user(app)
     seed_entries(app, user_id)
-    report_id = new_report(app, user_id, status="pending")
+    report_id = add_report(app, user_id, status="pending")
     app.config.update(REPORT_PROGRESS_EVERY_ROWS=1, REPORT_PROGRESS_EVERY_SECONDS=0)
     folder = Path(app.instance_path) / "reports"
     real_write_report = exports.write_report

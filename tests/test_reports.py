@@ -20,21 +20,12 @@ from services.reports import cleanup
 from services.reports import exports as reports
 from services.reports.csv_file import EntryRow, write_report
 from tests.conftest import count_from_another_connection, dispose, login, make_app, make_user
+from tests.timesheet_support import add_report
 from tests.worker_helpers import seed_entries
 
 
 def read_csv(text_: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text_)))
-
-
-def new_report(app: Flask, user_id: int, **fields) -> int:
-    with app.app_context():
-        report = Report(
-            user_id=user_id, date_from=date(2024, 3, 1), date_to=date(2024, 3, 8), **fields
-        )
-        db.session.add(report)
-        db.session.commit()
-        return report.id
 
 
 def test_csv_has_entries_then_totals_and_defuses_formulas() -> None:
@@ -62,7 +53,7 @@ def test_export_writes_one_file_and_running_it_again_changes_nothing(any_app: Fl
     user_id = make_user(app)
     seed_entries(app, user_id)
     # A killed earlier attempt left its partial file and a "running" row behind.
-    report_id = new_report(app, user_id, status="running", progress=40)
+    report_id = add_report(app, user_id, status="running", progress=40)
     folder = Path(app.instance_path) / "reports"
     folder.mkdir(parents=True)
     (folder / f"report-{report_id}-deadbeef.csv.part").write_text("half")
@@ -81,7 +72,7 @@ def test_export_writes_one_file_and_running_it_again_changes_nothing(any_app: Fl
 
 def test_a_failed_export_is_marked_failed_with_a_message_and_no_file(app: Flask) -> None:
     user_id = make_user(app)
-    report_id = new_report(app, user_id)
+    report_id = add_report(app, user_id)
     # The reports folder cannot be created: a file stands in its way.
     with open(app.instance_path + "/reports", "w") as blocker:
         blocker.write("not a folder")
@@ -178,7 +169,7 @@ def _celery_settings(broker_url: str) -> dict:
 
 def test_reports_pages_need_a_login_and_hide_other_users_reports(app: Flask) -> None:
     owner = make_user(app, email="owner@example.com")
-    report_id = new_report(app, owner)
+    report_id = add_report(app, owner)
     anonymous = app.test_client()
     assert anonymous.get("/reports/").status_code in (302, 401)
     client = app.test_client()
@@ -225,7 +216,7 @@ def test_status_text_has_one_source_for_the_pages_and_the_polling_script(
     """The pages render the progress JSON's status_text, and the script that updates them shows
     that same field: no second wording in JavaScript that could drift from the first."""
     user_id = make_user(app)
-    report_id = new_report(app, user_id, **fields)
+    report_id = add_report(app, user_id, **fields)
     client = app.test_client()
     login(client, app, user_id)
     assert client.get(f"/reports/{report_id}/progress").get_json()["status_text"] == text_
@@ -234,7 +225,7 @@ def test_status_text_has_one_source_for_the_pages_and_the_polling_script(
         page = client.get(url).get_data(as_text=True)
         assert status_span in page, url
         # The script is a static file (the Content-Security-Policy refuses inline scripts).
-        source = re.search(r'<script src="([^"]+)"', page)
+        source = re.search(r'<script src="([^"]*report-progress[^"]*)"', page)
         assert source is not None, url
         response = client.get(source.group(1))
         script = response.get_data(as_text=True)
@@ -250,9 +241,9 @@ def test_cleanup_deletes_old_reports_and_files_and_requeues_stale_ones(
     monkeypatch.setattr(cleanup, "enqueue", lambda name, rid: queued.append((name, rid)))
     user_id = make_user(app)
     now = datetime.now(UTC)
-    old = new_report(app, user_id, status="done", file_name="x")
-    stale = new_report(app, user_id, status="running")
-    fresh = new_report(app, user_id, status="running")
+    old = add_report(app, user_id, status="done", file_name="x")
+    stale = add_report(app, user_id, status="running")
+    fresh = add_report(app, user_id, status="running")
     with app.app_context():
         db.session.get(Report, old).created_at = now - timedelta(days=8)
         db.session.get(Report, stale).updated_at = now - timedelta(hours=3)

@@ -17,8 +17,7 @@ from flask.testing import FlaskClient
 
 from tests.architecture.test_config import production
 from tests.conftest import ROOT
-from tests.test_reports import new_report
-from tests.timesheet_support import add_entry, add_project, add_task, signed_in
+from tests.timesheet_support import add_entry, add_project, add_report, add_task, signed_in
 from wiring.security_headers import CONTENT_SECURITY_POLICY
 
 EXPECTED = {
@@ -58,7 +57,7 @@ def every_page(app: Flask) -> tuple[FlaskClient, list[str]]:
     project_id = add_project(app, user_id)
     task_id = add_task(app, project_id)
     entry_id = add_entry(app, user_id, task_id, date(2026, 11, 18))
-    report_id = new_report(app, user_id)
+    report_id = add_report(app, user_id)
     ids = {"project_id": project_id, "task_id": task_id, "entry_id": entry_id}
     ids["report_id"] = report_id
     paths = []
@@ -126,7 +125,7 @@ def test_a_csv_download_is_an_attachment_that_is_never_sniffed(app: Flask) -> No
     folder = Path(app.instance_path) / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report-done.csv").write_text("<script>alert(1)</script>\n")
-    report_id = new_report(app, user_id, status="done", progress=100, file_name="report-done.csv")
+    report_id = add_report(app, user_id, status="done", progress=100, file_name="report-done.csv")
     response = client.get(f"/reports/{report_id}/download")
     response.close()  # a file response: the test client leaves it open
     assert response.status_code == 200

@@ -157,3 +157,12 @@ def test_nav_links_for_signed_in_users(app: Flask) -> None:
     nav = page[page.index("<nav>") : page.index("</nav>")]
     assert nav.index('href="/week"') < nav.index('href="/projects/"')
     assert 'href="/projects/" aria-current="page"' in nav
+
+
+def test_an_empty_week_says_what_to_do_first(app: Flask) -> None:
+    client, user_id = signed_in(app)
+    page = client.get("/week").get_data(as_text=True)
+    assert "Nothing logged this week yet" in page and "Create a project" in page
+    add_task(app, add_project(app, user_id, "Apollo"), "Design")
+    page = client.get("/week").get_data(as_text=True)
+    assert "Start the timer on a task" in page and "Create a project" not in page

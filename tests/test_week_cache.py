@@ -77,12 +77,21 @@ def rename_task(client: FlaskClient, ids: dict[str, int]) -> str:
     return "Build"
 
 
+def save_grid(client: FlaskClient, ids: dict[str, int]) -> str:
+    """The week grid's Save: Monday's hour becomes two, Wednesday gets 1:30 (week total 3:30)."""
+    cells = {f"cell-{ids['task']}-2026-11-16": "2", f"cell-{ids['task']}-2026-11-18": "1:30"}
+    response = client.post("/week/grid?week=2026-W47", data={"save": "1", **cells})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return '<td class="num week-total">3:30</td>'
+
+
 WRITES: dict[str, Callable[[FlaskClient, dict[str, int]], str]] = {
     "entry created": create_entry,
     "entry edited": edit_entry,
     "entry deleted": delete_entry,
     "project renamed": rename_project,
     "task renamed": rename_task,
+    "grid saved": save_grid,
 }
 
 
@@ -115,13 +124,15 @@ def test_a_write_by_another_process_shows_too(sqlite_template: Path, tmp_path: P
     dispose(two)
 
 
-def test_a_revisit_runs_only_the_users_query(app: Flask) -> None:
+def test_a_revisit_runs_only_the_users_query_and_the_strips(app: Flask) -> None:
     client, _ = setup_week(app)
     week_page(client)
     with counted_queries(app) as statements:
         page = week_page(client)
-    # The session with its user (and data version) and current team: no week rows, no approval.
-    assert len(statements) == 1, statements
+    # The session with its user (and data version), current team and running timer, then the
+    # timer strip's task choices (no timer runs): no week rows, no approval.
+    assert len(statements) == 2, statements
+    assert "timers" in statements[0] and "time_entries" not in " ".join(statements)
     assert "kick-off" in page
 
 
@@ -231,3 +242,88 @@ def test_a_change_of_the_teams_days_of_grace_shows_at_once(any_app: Flask) -> No
         page = client.get(old_week).get_data(as_text=True)
         assert "3 days of grace" in page
         assert '<span class="muted">locked</span>' in page
+
+
+# --- The everyday writers: the timer, Undo, the display settings, a rename seen by others ------
+
+
+def test_stopping_the_timer_shows_its_entry_at_once(any_app: Flask) -> None:
+    """The timer's stop creates entries (services/timesheet/timer.py:stop_timer) on today's
+    date: the current week's body must show them on the next visit."""
+    from datetime import UTC, datetime, timedelta
+
+    from extensions import db
+    from models import Timer
+
+    client, ids = setup_week(any_app)
+    with any_app.app_context():
+        started = datetime.now(UTC) - timedelta(minutes=40)
+        db.session.add(
+            Timer(user_id=ids["user"], task_id=ids["task"], note="timed-work", started_at=started)
+        )
+        db.session.commit()
+    this_week = client.get("/week").get_data(as_text=True)
+    assert "timed-work" in this_week  # in the timer strip, outside the body
+    body = this_week[this_week.index('<header class="page-head">') : this_week.index("</main>")]
+    assert "timed-work" not in body
+    client.get("/week")  # cached now
+    assert client.post("/timer/stop", data={"next": "/week"}).status_code == 302
+    for visit in ("first", "second"):
+        page = client.get("/week").get_data(as_text=True)
+        body = page[page.index('<header class="page-head">') : page.index("</main>")]
+        assert "timed-work" in body, f"the stopped timer's entry missing on the {visit} visit"
+        assert "Stop timer" not in page  # and the strip no longer shows it running
+
+
+def test_undo_of_a_delete_shows_at_once(any_app: Flask) -> None:
+    client, ids = setup_week(any_app)
+    assert "kick-off" in week_body(client)
+    assert client.post(f"/entries/{ids['entry']}/delete").status_code == 302
+    assert "kick-off" not in week_body(client) and "kick-off" not in week_body(client)
+    assert client.post("/entries/undo").status_code == 302
+    for visit in ("first", "second"):
+        assert "kick-off" in week_body(client), f"the restored entry missing on the {visit} visit"
+
+
+def settings(name: str = "Ada", **changed: str) -> dict[str, str]:
+    form = {"name": name, "timezone": "UTC", "week_start": "0", "clock_24h": "y"}
+    form.update(changed)
+    return {key: value for key, value in form.items() if value != ""}
+
+
+DISPLAY_SETTINGS: dict[str, tuple[dict[str, str], str]] = {
+    # what is posted, and what the body then shows (the entry is Monday 09:00-10:00 UTC)
+    "12-hour clock": (settings(clock_24h=""), "9:00 am\u201310:00 am"),
+    "time zone": (settings(timezone="Asia/Tokyo"), "18:00\u201319:00"),
+    "first day of the week": (settings(week_start="6"), "Sunday 15 November"),
+}
+
+
+@pytest.mark.parametrize("change", list(DISPLAY_SETTINGS))
+def test_a_display_setting_shows_at_once(any_app: Flask, change: str) -> None:
+    """The body is drawn with the user's zone, first weekday and clock: saving the settings
+    (a write to the user row, which bumps the version) and the key (which holds all three)
+    each keep a body drawn with the old ones from being served."""
+    client, _ = setup_week(any_app)
+    posted, expected = DISPLAY_SETTINGS[change]
+    before = week_body(client)
+    assert expected not in before and week_body(client) == before
+    response = client.post("/settings/", data=posted)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    for visit in ("first", "second"):
+        assert expected in week_body(client), f"{change}: stale week on the {visit} visit"
+
+
+def test_a_renamed_approver_shows_in_the_members_week_at_once(any_app: Flask) -> None:
+    """The approval history in the member's cached body names the approver: the approver's
+    rename is a write to the approver's row, not the member's, so it bumps the members whose
+    history shows them (services/platform/data_version.py)."""
+    client, ids = setup_week(any_app)
+    boss, _ = with_a_reviewer(any_app, ids["user"])
+    step(client, "/week/submit")
+    step(boss, f"/team/people/{ids['user']}/week/approve")
+    before = week_body(client)
+    assert "Boss Renamed" not in before and week_body(client) == before
+    response = boss.post("/settings/", data=settings(name="Boss Renamed"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    shows(client, "Boss Renamed")

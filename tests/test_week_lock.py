@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import inspect
 import itertools
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from extensions import db
 from models import Project, Task, TimeEntry, User
@@ -27,7 +27,7 @@ LOCKED_MONDAY = date(2026, 11, 16)
 NEXT_MONDAY = LOCKED_MONDAY + timedelta(days=7)
 DAYS = [LOCKED_MONDAY + timedelta(days=n) for n in range(14)]  # the locked week and the next
 # Every function of services/timesheet/entries.py that writes (commits); each one is tried below.
-WRITERS = {"create_entry", "update_entry", "delete_entry"}
+WRITERS = {"create_entry", "create_entries", "update_entry", "apply_changes", "delete_entry"}
 counter = itertools.count()
 
 
@@ -120,14 +120,46 @@ def test_each_writer_refuses_a_locked_week(app: Flask) -> None:
             "update_entry (move in from another team)": lambda: entries.update_entry(
                 member, elsewhere, data(task, LOCKED_MONDAY)
             ),
-            "delete_entry": lambda: entries.delete_entry(inside),
+            "delete_entry": lambda: entries.delete_entry(member, inside),
+            # The timer's days and the grid's save.
+            "create_entries": lambda: entries.create_entries(
+                member, [data(task, NEXT_MONDAY), data(task, LOCKED_MONDAY)]
+            ),
+            "apply_changes (create)": lambda: entries.apply_changes(
+                member, entries.Changes(creates=[data(task, LOCKED_MONDAY)])
+            ),
+            "apply_changes (update)": lambda: entries.apply_changes(
+                member, entries.Changes(updates=[(inside, data(task, LOCKED_MONDAY, minutes=5))])
+            ),
+            "apply_changes (delete)": lambda: entries.apply_changes(
+                member, entries.Changes(deletes=[inside])
+            ),
+            # Not a writer of its own (it goes through create_entries), tried all the same.
+            "restore_entry": lambda: entries.restore_entry(
+                member,
+                entries.DeletedEntry(
+                    task_id=task,
+                    day=LOCKED_MONDAY,
+                    start=time(13, 0),
+                    minutes=15,
+                    note="",
+                    deleted_at=datetime.now(UTC),
+                ),
+            ),
         }
         for name, attempt in attempts.items():
             with pytest.raises(EntryError, match="is locked"):
                 attempt()
             db.session.expire_all()
             assert locked_rows(people) == before, name
-        assert {name.split(" ")[0] for name in attempts} == WRITERS
+        assert {name.split(" ")[0] for name in attempts} >= WRITERS
+        # create_entries stored nothing, not even its day in the open week.
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(TimeEntry).where(TimeEntry.spent_on == NEXT_MONDAY)
+            )
+            == 1
+        )
         # The other team's week is not locked by this approval.
         entries.update_entry(member, elsewhere, data(other_team_task, LOCKED_MONDAY, minutes=45))
 
@@ -178,7 +210,7 @@ def test_an_approved_week_never_changes(
                         member, entry, data(people["tasks"][task], day, minutes, note=f"s{step}")
                     )
                 elif action[0] == "delete" and mine:
-                    entries.delete_entry(mine[action[1] % len(mine)])
+                    entries.delete_entry(member, mine[action[1] % len(mine)])
             except EntryError:
                 db.session.rollback()
             db.session.expire_all()

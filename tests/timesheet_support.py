@@ -1,5 +1,6 @@
-"""Helpers for the timesheet page tests: rows inserted directly (no HTTP), a snapshot of every
-timesheet row to prove that a refused request changed nothing, and a signed-in client."""
+"""Helpers for the timesheet page tests: rows inserted directly (no HTTP: projects, tasks,
+entries, reports), a snapshot of every timesheet row to prove that a refused request changed
+nothing, and a signed-in client."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Project, Task, TimeEntry, User
+from models import Project, Report, Task, TimeEntry, User
 from services.timesheet.dates import local_to_utc
 from tests.conftest import login, make_user
 from tests.team_support import personal_team_id
 
-TIMESHEET_BLUEPRINTS = ("dashboard", "projects", "entries")
+TIMESHEET_BLUEPRINTS = ("dashboard", "projects", "entries", "timer")
 
 
 def add_project(app: Flask, owner_id: int, name: str = "Apollo", archived: bool = False) -> int:
@@ -72,6 +73,18 @@ def add_entries(app: Flask, user_id: int, rows: list[tuple[int, date, datetime, 
         db.session.commit()
 
 
+def add_report(app: Flask, user_id: int, **fields: Any) -> int:
+    """A report row (pending unless ``fields`` say otherwise) of the user's time from 1 to 8
+    March 2024, the week ``seed_entries`` (tests/worker_helpers.py) fills."""
+    with app.app_context():
+        report = Report(
+            user_id=user_id, date_from=date(2024, 3, 1), date_to=date(2024, 3, 8), **fields
+        )
+        db.session.add(report)
+        db.session.commit()
+        return report.id
+
+
 def count(app: Flask, model: type) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
@@ -107,3 +120,10 @@ def entry_form(task_id: int, day: str = "2026-11-18", start: str = "09:00", **fi
     }
     data.update(fields)
     return data
+
+
+def main_of(page: str) -> str:
+    """The page's ``<main>`` only: the top bar's timer picker lists every open task, so a check
+    that a task is *not* on a page looks at the page's own content."""
+    start, end = page.index("<main>"), page.index("</main>")
+    return page[start:end]

@@ -28,6 +28,7 @@ from flask import Flask
 from sqlalchemy import select, text
 
 from extensions import db
+from tests.process_support import stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY_BIN = str(Path(sys.executable).with_name("celery"))
@@ -179,13 +180,7 @@ def running_process(
         wait_for(ready, timeout, f"{' '.join(args[:4])} to start (log: {log_path})", 0.2)
         yield worker
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=STOP_TIMEOUT)
+        stop_group(process, STOP_TIMEOUT)
 
 
 @contextmanager

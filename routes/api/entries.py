@@ -132,11 +132,12 @@ class EntryItem(MethodView):
     @blp.doc(operationId="deleteEntry")
     def delete(self, entry_id: int) -> Answer:
         """Delete an entry."""
-        entry = entry_service.get_entry_for(caller().id, entry_id)
+        user = caller()
+        entry = entry_service.get_entry_for(user.id, entry_id)
         if entry is None:
             return not_found()
         try:
-            entry_service.delete_entry(entry)
+            entry_service.delete_entry(user, entry)
         except EntryError as error:
             return entry_problem(error)
         return None

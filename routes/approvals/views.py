@@ -113,55 +113,55 @@ def submit() -> ResponseReturnValue:
     )
 
 
-def person_back(user_id: int, week: Week) -> str:
-    return url_for("approvals.person_week", user_id=user_id, week=week.label)
+def person_step(
+    user_id: int, ability: str, call: Callable[..., object], *, with_comment: bool, done: str
+) -> ResponseReturnValue:
+    """A manager's step on one person's week (approve, send back, reopen): the same order of
+    checks for each, and a flash that reads "Week <label> <done>"."""
+    membership = team_required(ability)
+    form, week = posted_week()
+    args: list[object] = [current_user, membership.team_id, user_id, week.monday]
+    if with_comment:
+        args.append(form.comment.data or "")
+    return step(
+        call,
+        *args,
+        done=f"Week {week.label} {done}",
+        back=url_for("approvals.person_week", user_id=user_id, week=week.label),
+    )
 
 
 @bp.post("/team/people/<int:user_id>/week/approve")
 @login_required
 def approve(user_id: int) -> ResponseReturnValue:
-    membership = team_required("approve_weeks")
-    _, week = posted_week()
-    return step(
-        approvals.approve_week,
-        current_user,
-        membership.team_id,
+    return person_step(
         user_id,
-        week.monday,
-        done=f"Week {week.label} approved: it is locked now.",
-        back=person_back(user_id, week),
+        "approve_weeks",
+        approvals.approve_week,
+        with_comment=False,
+        done="approved: it is locked now.",
     )
 
 
 @bp.post("/team/people/<int:user_id>/week/reject")
 @login_required
 def reject(user_id: int) -> ResponseReturnValue:
-    membership = team_required("approve_weeks")
-    form, week = posted_week()
-    return step(
-        approvals.reject_week,
-        current_user,
-        membership.team_id,
+    return person_step(
         user_id,
-        week.monday,
-        form.comment.data or "",
-        done=f"Week {week.label} sent back with your comment.",
-        back=person_back(user_id, week),
+        "approve_weeks",
+        approvals.reject_week,
+        with_comment=True,
+        done="sent back with your comment.",
     )
 
 
 @bp.post("/team/people/<int:user_id>/week/reopen")
 @login_required
 def reopen(user_id: int) -> ResponseReturnValue:
-    membership = team_required("reopen_weeks")
-    form, week = posted_week()
-    return step(
-        approvals.reopen_week,
-        current_user,
-        membership.team_id,
+    return person_step(
         user_id,
-        week.monday,
-        form.comment.data or "",
-        done=f"Week {week.label} reopened: its time can change again.",
-        back=person_back(user_id, week),
+        "reopen_weeks",
+        approvals.reopen_week,
+        with_comment=True,
+        done="reopened: its time can change again.",
     )

@@ -52,6 +52,16 @@ def name_field() -> StringField:
     )
 
 
+def current_password_field() -> PasswordField:
+    return PasswordField(
+        "Current password",
+        validators=[
+            DataRequired(message="Enter your current password."),
+            Length(max=PASSWORD_MAX_LENGTH, message="The current password is not correct."),
+        ],
+    )
+
+
 class RegisterForm(FlaskForm):
     name = name_field()
     email = email_field()
@@ -79,14 +89,14 @@ class LoginForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[
-            DataRequired(message="Enter your current password."),
-            Length(max=PASSWORD_MAX_LENGTH, message="The current password is not correct."),
-        ],
-    )
+    current_password = current_password_field()
     password, password_confirm = new_password_fields()
+
+
+class ChangeEmailForm(FlaskForm):
+    # Named "email": the per-account rate limit counts the mails to this address.
+    email = email_field("New email address")
+    current_password = current_password_field()
 
 
 class ResetRequestForm(FlaskForm):
@@ -102,4 +112,4 @@ class ResendConfirmationForm(FlaskForm):
 
 
 class ConfirmEmailForm(FlaskForm):
-    """Only the CSRF token: the link's token is in the URL."""
+    """Only the CSRF token: the link's token is in the URL (address confirmation and change)."""

@@ -1,4 +1,5 @@
-"""Account pages: register, log in and out, change and reset the password (blueprint ``auth``).
+"""Account pages: register, log in and out, change and reset the password, change the address
+(blueprint ``auth``).
 
 Thin: forms validate input, services.accounts.users does the work, these views render and redirect.
 """
@@ -18,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 
 from routes.auth.forms import (
+    ChangeEmailForm,
     ChangePasswordForm,
     ConfirmEmailForm,
     LoginForm,
@@ -30,8 +32,9 @@ from routes.auth.next_url import safe_next_path
 from routes.auth.signing_in import sign_in
 from routes.fields import add_error, required
 from routes.rate_limits import failed_login, limited
-from services.accounts import sessions, signed_links
+from services.accounts import email_change, sessions, signed_links
 from services.accounts import users as accounts
+from services.accounts.rules import InvalidAccountField
 from services.accounts.signed_links import InvalidLink
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -55,7 +58,19 @@ def default_page() -> str:
 
 def account_links() -> accounts.AccountLinks:
     return accounts.AccountLinks(
-        confirm_url_for=lambda token: url_for("auth.confirm_email", token=token, _external=True),
+        confirm_link_template=url_for(
+            "auth.confirm_email", token=accounts.CONFIRM_TOKEN_PLACEHOLDER, _external=True
+        ),
+        login_url=url_for("auth.login", _external=True),
+        reset_url=url_for("auth.reset_request", _external=True),
+    )
+
+
+def email_change_links() -> email_change.EmailChangeLinks:
+    return email_change.EmailChangeLinks(
+        confirm_url_for=lambda token: url_for(
+            "auth.confirm_email_change", token=token, _external=True
+        ),
         login_url=url_for("auth.login", _external=True),
         reset_url=url_for("auth.reset_request", _external=True),
     )
@@ -254,3 +269,76 @@ def reset_password(token: str) -> ResponseReturnValue:
         flash("Your password has been reset. Log in with the new one.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, token=token, token_error=None)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+@limited("RATELIMIT_EMAIL_CHANGE")
+@limited("RATELIMIT_EMAIL_CHANGE_PER_USER", per="user")
+@limited("RATELIMIT_EMAIL_CHANGE_PER_ACCOUNT", per="account")
+def change_email() -> ResponseReturnValue:
+    """Ask for a new address: a link goes to it, a notice to the current one. The same answer
+    whether or not the new address has an account (services/accounts/email_change.py)."""
+    user = current_user._get_current_object()
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            new_email = email_change.request_email_change(
+                user,
+                required(form.current_password.data),
+                required(form.email.data),
+                email_change_links(),
+            )
+        except accounts.WrongPassword:
+            add_error(form.current_password, "The current password is not correct.")
+        except InvalidAccountField as error:
+            add_error(form.email, error.message)
+        except email_change.SameEmail:
+            add_error(form.email, "That is your address already: enter the new one.")
+        else:
+            flash(
+                f"Check your mail at {new_email}: follow the link there to make the change. "
+                f"Until then, keep logging in with {user.email}.",
+                "info",
+            )
+            return redirect(url_for("auth.change_email"))
+    status = 422 if form.errors else 200
+    return render_template("auth/change_email.html", form=form), status
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str) -> ResponseReturnValue:
+    """GET shows a button, POST makes the change (as for the confirmation link: mail scanners
+    open links). Works signed in or not; a sign-in of this account goes on, all others end."""
+    try:
+        user, new_email = email_change.pending_change(token)
+    except InvalidLink as error:
+        return _email_change_error(str(error), 400)
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        own = current_user.is_authenticated and current_user.id == user.id
+        try:
+            user, old_email = email_change.confirm_email_change(
+                token, keep_session_key=current_user.session_key if own else None
+            )
+        except InvalidLink as error:  # used between the check above and now
+            return _email_change_error(str(error), 400)
+        except accounts.EmailTaken:
+            return _email_change_error(
+                f"{new_email} now belongs to another account, so your address stays as it "
+                "was. Ask for the change again with another address.",
+                409,
+            )
+        flash(f"Your address is now {user.email} (it was {old_email}).", "success")
+        return redirect(url_for("auth.change_email" if own else "auth.login"))
+    return render_template(
+        "auth/confirm_email_change.html",
+        form=form,
+        token=token,
+        new_email=new_email,
+        token_error=None,
+    )
+
+
+def _email_change_error(message: str, status: int) -> ResponseReturnValue:
+    return render_template("auth/confirm_email_change.html", form=None, token_error=message), status

@@ -7,7 +7,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+from services.reports.summary import Summary
 from services.timesheet.dates import format_minutes
 from services.timesheet.week import WeekSummary
 
@@ -87,8 +89,10 @@ class Column:
     values: Sequence[tuple[int, int]]
 
 
-def color_for(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
+def color_for(key: int) -> str:
+    """A series' colour from its key (a project id), not from its place in the legend: a project
+    keeps its colour from week to week and between the week and the reports."""
+    return PALETTE[key % len(PALETTE)]
 
 
 def hour_step(max_hours: float) -> int:
@@ -98,9 +102,9 @@ def hour_step(max_hours: float) -> int:
 def stacked_bar_chart(
     title: str, columns: Sequence[Column], series: Sequence[tuple[int, str, int]]
 ) -> BarChart:
-    """``series`` lists (key, name, total minutes) in legend order; a key's position in it picks
-    its colour. The scale is at least 8 h so a light day does not look like a full one."""
-    colors = {key: color_for(index) for index, (key, _, _) in enumerate(series)}
+    """``series`` lists (key, name, total minutes) in legend order; the key picks its colour.
+    The scale is at least 8 h so a light day does not look like a full one."""
+    colors = {key: color_for(key) for key, _, _ in series}
     names = {key: name for key, name, _ in series}
     totals = [sum(minutes for _, minutes in column.values) for column in columns]
     biggest_hours = max([*totals, 8 * 60]) / 60
@@ -174,4 +178,37 @@ def week_chart(summary: WeekSummary) -> BarChart:
     ]
     series = [(t.project.id, t.project.name, t.minutes) for t in summary.projects]
     title = f"Hours per day, week {summary.week.label}"
+    return stacked_bar_chart(title, columns, series)
+
+
+def range_chart(summary: Summary) -> BarChart:
+    """Hours per day (per week past 31 days) over a report's range, stacked by project, each
+    project in its own colour (the same as on the week page)."""
+    choice = summary.choice
+    days = (choice.date_to - choice.date_from).days + 1
+    per_column: dict[date, dict[int, int]] = {}
+    names: dict[int, str] = {}
+    totals: dict[int, int] = {}
+    for item in summary.by_day:
+        start = item.day if days <= 31 else item.day - timedelta(days=item.day.weekday())
+        column = per_column.setdefault(start, {})
+        column[item.project_id] = column.get(item.project_id, 0) + item.minutes
+        names[item.project_id] = item.project
+        totals[item.project_id] = totals.get(item.project_id, 0) + item.minutes
+    order = sorted(totals, key=lambda pid: (-totals[pid], names[pid].casefold()))
+    if days <= 31:
+        starts = [choice.date_from + timedelta(days=n) for n in range(days)]
+        labels = [(f"{day:%d}", f"{day:%a}"[:2]) for day in starts]
+    else:
+        first_monday = choice.date_from - timedelta(days=choice.date_from.weekday())
+        starts = [first_monday + timedelta(weeks=n) for n in range((days + 13) // 7)]
+        starts = [start for start in starts if start <= choice.date_to]
+        labels = [(f"W{start.isocalendar()[1]}", f"{start:%d %b}") for start in starts]
+    columns = [
+        Column(label, sublabel, [(pid, per_column.get(start, {}).get(pid, 0)) for pid in order])
+        for start, (label, sublabel) in zip(starts, labels, strict=True)
+    ]
+    series = [(pid, names[pid], totals[pid]) for pid in order]
+    unit = "day" if days <= 31 else "week"
+    title = f"Hours per {unit}, {choice.date_from:%d %b %Y} to {choice.date_to:%d %b %Y}"
     return stacked_bar_chart(title, columns, series)

@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Hashable
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -14,11 +23,27 @@ from markupsafe import Markup
 
 from models import Membership
 from routes.dashboard.chart import week_chart
-from routes.dashboard.week_cache import CSRF_SLOT, Body, fill_body, split_body, week_cache
-from routes.team_context import current_team
+from routes.dashboard.grid import GridForm, cell_name, read_cells
+from routes.dashboard.week_cache import (
+    CSRF_SLOT,
+    HINT_SLOT,
+    Body,
+    fill_body,
+    split_body,
+    week_cache,
+)
+from routes.team_context import current_team, open_task_choices
 from routes.url_patterns import id_url
+from services.timesheet import grid as grid_service
 from services.timesheet.approvals import current_week_state
-from services.timesheet.dates import BadDate, Week, local_today, parse_week
+from services.timesheet.dates import (
+    BadDate,
+    Week,
+    format_minutes,
+    local_today,
+    parse_week,
+    week_of,
+)
 from services.timesheet.locks import utc_today
 from services.timesheet.week import summarize_week
 
@@ -31,28 +56,46 @@ BODY_SLOT = Markup("<!-- week body -->")
 @bp.get("/week")
 @login_required
 def week() -> ResponseReturnValue:
+    chosen = chosen_week("week page")
     today = local_today(current_user.timezone)
-    try:
-        chosen = parse_week(request.args.get("week"), request.args.get("start"), today)
-    except BadDate as error:
-        abort(400, description=f"{error} Use the arrows on the week page to move between weeks.")
     membership = current_team()  # loaded with the user: no query of its own
     key = (
         current_user.id,
         current_user.data_version,
-        chosen.label,
+        chosen.first,
         today,
+        # The display settings the body is drawn with: the zone (times, "today"), the first day
+        # of the week (which days), the clock (entries' times, the approval history's moments).
         current_user.timezone,
+        current_user.week_start,
+        current_user.clock_24h,
         request.script_root,
         team_key(membership),
     )
     body = week_cache().get_or_render(key, lambda: render_body(chosen, today))
-    # The shell (layout, flash messages, top bar) is rendered for every request; the body is
-    # put in as bytes, so a long week is not escaped, joined or encoded again.
+    # The shell (layout, timer strip, flash messages, top bar) is rendered for every request;
+    # the body is put in as bytes, so a long week is not escaped, joined or encoded again.
     shell = render_template("dashboard/week.html", week=chosen, body=BODY_SLOT)
     head, _, tail = shell.partition(BODY_SLOT)
-    page = [head.encode(), fill_body(body, generate_csrf()), tail.encode()]
-    return Response(page, mimetype="text/html")
+    filled = fill_body(body, generate_csrf())
+    if HINT_SLOT_BYTES in filled:
+        # An empty current week: its "getting started" hint depends on the team's tasks and the
+        # role, which the key does not hold, so it is drawn for each request, outside the cache.
+        filled = filled.replace(HINT_SLOT_BYTES, empty_week_hint(membership, today), 1)
+    return Response([head.encode(), filled, tail.encode()], mimetype="text/html")
+
+
+HINT_SLOT_BYTES = HINT_SLOT.encode()
+
+
+def empty_week_hint(membership: Membership | None, today: date) -> bytes:
+    """What to do first (create a project, or start the timer): shares the timer strip's task
+    choices (one query per request at most)."""
+    has_tasks = membership is not None and bool(open_task_choices(membership.team_id))
+    html = render_template(
+        "dashboard/_empty_week.html", membership=membership, has_tasks=has_tasks, today=today
+    )
+    return html.encode()
 
 
 def team_key(membership: Membership | None) -> Hashable:
@@ -78,9 +121,78 @@ def render_body(chosen: Week, today: date) -> Body:
         is_current=chosen.contains(today),
         membership=membership,
         state=state,
+        # Approvals and locks go by Monday weeks: the one holding this week's Monday.
+        approval_week=week_of(chosen.monday),
         project_url=id_url("projects.show", "project_id"),
         edit_url=id_url("entries.edit", "entry_id"),
         delete_url=id_url("entries.delete", "entry_id"),
         csrf=CSRF_SLOT,
+        hint=HINT_SLOT,
     )
     return split_body(html)
+
+
+def chosen_week(page: str) -> Week:
+    """The week of ``?week=`` or ``?start=`` (this week without either), starting on the
+    user's first day of the week; a malformed one is a 400 page."""
+    today = local_today(current_user.timezone)
+    try:
+        return parse_week(
+            request.args.get("week"), request.args.get("start"), today, current_user.week_start
+        )
+    except BadDate as error:
+        abort(400, description=f"{error} Use the arrows on the {page} to move between weeks.")
+
+
+@bp.route("/week/grid", methods=["GET", "POST"])
+@login_required
+def grid() -> ResponseReturnValue:
+    """Hours per task and day. Save writes the changed cells; "Add row" and "Copy last week's
+    rows" only add rows to the page (what was typed stays in the cells until Save)."""
+    week = chosen_week("grid page")
+    form = GridForm()
+    extra: list[int] = []
+    typed: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400, description="The form expired. Reload the grid and type the hours again.")
+        cells, typed, errors, rows = read_cells(request.form.to_dict())
+        extra = sorted(rows)
+        if "add_row" in request.form:
+            extra.append(request.form.get("add_task", type=int) or 0)
+        elif "copy_rows" in request.form:
+            extra += grid_service.last_week_task_ids(current_user.id, week)
+        elif errors:
+            status = 422
+        else:
+            try:
+                written = grid_service.save_grid(current_user, week, cells)
+            except grid_service.GridError as error:
+                errors[cell_name(*error.cell)] = error.message
+                flash(f"Nothing was saved: {error.message}", "error")
+                status = 422
+            else:
+                flash(
+                    f"Week saved: {written} change{'' if written == 1 else 's'}."
+                    if written
+                    else "Nothing had changed.",
+                    "success",
+                )
+                return redirect(url_for("dashboard.grid", week=week.label))
+    elif request.args.get("copy"):
+        extra = grid_service.last_week_task_ids(current_user.id, week)
+    membership = current_team()
+    table = grid_service.build_grid(
+        current_user.id, membership.team_id if membership else None, week, extra
+    )
+    return render_template(
+        "dashboard/grid.html",
+        grid=table,
+        form=form,
+        typed=typed,
+        errors=errors,
+        cell_name=cell_name,
+        format_minutes=format_minutes,
+    ), status

@@ -16,6 +16,11 @@ from services.timesheet.entries import NOTE_MAX_LENGTH, EntryInput
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]  # browsers send seconds when the input has a step
 
 
+def task_label(task: Task) -> str:
+    project = task.project.name + (" (archived)" if task.project.archived else "")
+    return f"{project} — {task.name}" + (" (closed)" if task.closed else "")
+
+
 class EntryForm(FlaskForm):
     task_id = SelectField(
         "Task",
@@ -35,7 +40,13 @@ class EntryForm(FlaskForm):
         description=DURATION_FORMS,
         render_kw={"placeholder": "1:30", "autocomplete": "off", "inputmode": "text"},
     )
-    end = TimeField("or end", format=TIME_FORMATS, validators=[Optional()])
+    end = TimeField(
+        "or end",
+        format=TIME_FORMATS,
+        validators=[Optional()],
+        description="An end before the start is on the next day; the entry counts on the day"
+        " it starts.",
+    )
     note = TextAreaField(
         "Note",
         filters=[strip],
@@ -43,13 +54,9 @@ class EntryForm(FlaskForm):
     )
 
     def set_task_choices(self, tasks: list[Task]) -> None:
-        """Group the tasks by project in the select (``<optgroup>``)."""
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for task in tasks:
-            label = task.project.name + (" (archived)" if task.project.archived else "")
-            name = task.name + (" (closed)" if task.closed else "")
-            groups.setdefault(label, []).append((task.id, name))
-        self.task_id.choices = groups
+        """Each option reads "Project — Task": a closed select shows only the chosen option, and
+        "Meetings" in two projects must not look the same."""
+        self.task_id.choices = [(task.id, task_label(task)) for task in tasks]
 
     def validate_duration(self, field: StringField) -> None:
         try:

@@ -3,6 +3,10 @@ service queries (an id of another team answers 404); the services check the role
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -20,6 +24,7 @@ from services.projects.projects import InvalidName
 bp = Blueprint("projects", __name__)
 
 INVALID = 422  # a form sent back with messages
+T = TypeVar("T")
 
 
 def owned_project(project_id: int) -> Project:
@@ -32,6 +37,25 @@ def owned_task(task_id: int) -> Task:
 
 def back_to(project: Project) -> ResponseReturnValue:
     return redirect(url_for("projects.show", project_id=project.id))
+
+
+def saved_name(form: NameForm, save: Callable[[str], T]) -> T | None:
+    """Hand the posted name to ``save`` (a service call) and return what it returns; None when
+    the form was not posted or not valid, or the service refused the name (its message then
+    stands under the field)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return save(required(form.name.data))
+    except InvalidName as error:
+        add_error(form.name, str(error))
+        return None
+
+
+def form_page(template: str, form: NameForm, **context: object) -> ResponseReturnValue:
+    """The form's page (again): 422 while the form carries messages."""
+    status = INVALID if form.errors else 200
+    return render_template(template, form=form, **context), status
 
 
 # --- Projects -----------------------------------------------------------------------------------
@@ -62,16 +86,11 @@ def index() -> ResponseReturnValue:
 def create() -> ResponseReturnValue:
     team_required("manage_projects")  # the form itself is refused to members too
     form = NameForm()
-    if form.validate_on_submit():
-        try:
-            project = project_service.create_project(current_user, required(form.name.data))
-        except InvalidName as error:
-            add_error(form.name, str(error))
-        else:
-            flash(f"Project “{project.name}” created. Add its first task.", "success")
-            return back_to(project)
-    status = INVALID if form.errors else 200
-    return render_template("projects/new.html", form=form), status
+    project = saved_name(form, partial(project_service.create_project, current_user))
+    if project is not None:
+        flash(f"Project “{project.name}” created. Add its first task.", "success")
+        return back_to(project)
+    return form_page("projects/new.html", form)
 
 
 @bp.get("/projects/<int:project_id>")
@@ -97,16 +116,11 @@ def edit(project_id: int) -> ResponseReturnValue:
     project = owned_project(project_id)
     project_service.require_manager_of(current_user, project)  # the form too, not only a POST
     form = NameForm(data={"name": project.name})
-    if form.validate_on_submit():
-        try:
-            project_service.rename_project(current_user, project, required(form.name.data))
-        except InvalidName as error:
-            add_error(form.name, str(error))
-        else:
-            flash(f"Project renamed to “{project.name}”.", "success")
-            return back_to(project)
-    status = INVALID if form.errors else 200
-    return render_template("projects/edit.html", form=form, project=project), status
+    renamed = saved_name(form, partial(project_service.rename_project, current_user, project))
+    if renamed is not None:
+        flash(f"Project renamed to “{project.name}”.", "success")
+        return back_to(project)
+    return form_page("projects/edit.html", form, project=project)
 
 
 @bp.post("/projects/<int:project_id>/archive")
@@ -133,14 +147,10 @@ def unarchive(project_id: int) -> ResponseReturnValue:
 def create_task(project_id: int) -> ResponseReturnValue:
     project = owned_project(project_id)
     form = NameForm()
-    if form.validate_on_submit():
-        try:
-            task = task_service.create_task(current_user, project, required(form.name.data))
-        except InvalidName as error:
-            add_error(form.name, str(error))
-        else:
-            flash(f"Task “{task.name}” added.", "success")
-            return back_to(project)
+    task = saved_name(form, partial(task_service.create_task, current_user, project))
+    if task is not None:
+        flash(f"Task “{task.name}” added.", "success")
+        return back_to(project)
     return render_project(project, form, INVALID)
 
 
@@ -150,16 +160,11 @@ def edit_task(task_id: int) -> ResponseReturnValue:
     task = owned_task(task_id)
     project_service.require_manager_of(current_user, task.project)
     form = NameForm(data={"name": task.name})
-    if form.validate_on_submit():
-        try:
-            task_service.rename_task(current_user, task, required(form.name.data))
-        except InvalidName as error:
-            add_error(form.name, str(error))
-        else:
-            flash(f"Task renamed to “{task.name}”.", "success")
-            return back_to(task.project)
-    status = INVALID if form.errors else 200
-    return render_template("projects/edit_task.html", form=form, task=task), status
+    renamed_task = saved_name(form, partial(task_service.rename_task, current_user, task))
+    if renamed_task is not None:
+        flash(f"Task renamed to “{task.name}”.", "success")
+        return back_to(task.project)
+    return form_page("projects/edit_task.html", form, task=task)
 
 
 @bp.post("/tasks/<int:task_id>/close")

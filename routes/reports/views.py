@@ -27,16 +27,18 @@ from wtforms import DateField, SelectField
 
 # wtforms 3.3 wants SelectChoice (tuples are deprecated); the stubs predate it.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Optional
 
 from models import Membership, Report
+from routes.dashboard.chart import color_for, range_chart
 from routes.fields import required
 from routes.lookup import found_or_404
 from routes.team_context import team_required
 from services.platform.queue import QueueUnavailable
 from services.reports import exports as reports
+from services.reports import summary as summary_service
 from services.reports import team as team_reports
-from services.timesheet.dates import local_today
+from services.timesheet.dates import BadDate, local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -72,6 +74,20 @@ class TeamReportForm(ExportForm):
     project = SelectField("Project", coerce=optional_int, validate_choice=False)
 
 
+class SummaryForm(FlaskForm):
+    """The on-screen report's choices: a GET form (it changes nothing, so no CSRF token), read
+    from the query string so a report is a link that can be bookmarked."""
+
+    class Meta:
+        csrf = False
+
+    range = SelectField("Range", choices=summary_service.RANGES, validate_choice=False)
+    group = SelectField("Group by", choices=summary_service.GROUPS, validate_choice=False)
+    # Not date_from/date_to: those are the export form's fields on the same page.
+    first = DateField("From", validators=[Optional()])
+    last = DateField("To", validators=[Optional()])
+
+
 def owned_report(report_id: int) -> Report:
     return found_or_404(reports.get_user_report(current_user.id, report_id))
 
@@ -103,18 +119,54 @@ def progress_body(report: Report) -> dict[str, object]:
 
 
 def index_page(
-    form: ExportForm, status: int = 200, error: str | None = None
+    form: ExportForm | None = None, status: int = 200, error: str | None = None
 ) -> ResponseReturnValue:
+    """The reports page: the on-screen summary for the chosen range, the export form for the
+    same range, and the user's exports."""
+    today = local_today(current_user.timezone)
+    choices = SummaryForm(request.args)
+    choices.validate()  # the shape only: a bad date is None here, and said so below
+    range_error = None
+    try:
+        choice = summary_service.choose(
+            choices.range.data,
+            choices.group.data,
+            choices.first.data,
+            choices.last.data,
+            today,
+            current_user.week_start,
+        )
+    except BadDate as bad:
+        range_error = str(bad)
+        choice = summary_service.choose(
+            None, choices.group.data, None, None, today, current_user.week_start
+        )
+    choices.range.data, choices.group.data = choice.range, choice.group
+    choices.first.data, choices.last.data = choice.date_from, choice.date_to
+    summary = summary_service.summarize(current_user.id, choice)
+    # The export takes the same range; one that runs into the future stops at today (the same
+    # entries, and the file's name says what it holds).
+    until = min(choice.date_to, today) if choice.date_from <= today else choice.date_to
+    export_form = form or ExportForm(date_from=choice.date_from, date_to=until)
     items = [(report, progress_body(report)) for report in reports.user_reports(current_user.id)]
-    return render_template("reports/index.html", form=form, reports=items, error=error), status
+    page = render_template(
+        "reports/index.html",
+        form=export_form,
+        reports=items,
+        error=error,
+        choices=choices,
+        summary=summary,
+        chart=range_chart(summary),
+        color_for=color_for,
+        range_error=range_error,
+    )
+    return page, status
 
 
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    # A range to start from: the first of this month to today, in the user's time zone.
-    today = local_today(current_user.timezone)
-    return index_page(ExportForm(date_from=today.replace(day=1), date_to=today))
+    return index_page()
 
 
 @bp.post("/")
@@ -132,7 +184,11 @@ def create() -> ResponseReturnValue:
         return index_page(form, 400)
     except QueueUnavailable:
         return index_page(form, 503, QUEUE_DOWN)
-    flash("Your export is on its way. This page shows its progress.", "success")
+    # Worded to stay true once the file is ready (the progress box below says how far it is).
+    flash(
+        f"Export requested for {report.date_from:%d %b %Y}\N{EN DASH}{report.date_to:%d %b %Y}.",
+        "success",
+    )
     return redirect(url_for("reports.show", report_id=report.id))
 
 

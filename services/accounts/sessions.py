@@ -65,8 +65,9 @@ def start_session(user: User, user_agent: str | None) -> str:
 def load_user(key: object, with_membership: Joined | None = None) -> User | None:
     """Flask-Login's user loader: the user of a live session, or None for anything malformed,
     ended or belonging to a switched-off account. ``with_membership`` (app.py passes
-    services/access.py:with_current_membership) joins the user's current membership to the same
-    query: every signed-in page shows the team, and this way it costs no query of its own."""
+    services/access.py:with_membership_and_timer) joins the user's current membership, and may
+    join their running timer after it, to the same query: every signed-in page shows the team
+    and the timer strip, and this way they cost no query of their own."""
     if not isinstance(key, str) or not SESSION_KEY_PATTERN.fullmatch(key):
         return None
     query = cast("Select[Any]", select(UserSession, User).join(UserSession.user))
@@ -83,6 +84,8 @@ def load_user(key: object, with_membership: Joined | None = None) -> User | None
     user.session_key, user.session_id = key, record.id
     if with_membership is not None:
         user.loaded_membership = joined[0]
+        if len(joined) > 1:  # the running timer too (services/access.py:with_membership_and_timer)
+            user.loaded_timer = joined[1]
     return user
 
 

@@ -1,10 +1,11 @@
-"""Signed, expiring, single-use links: password reset and email confirmation.
+"""Signed, expiring, single-use links: password reset, email confirmation and email change.
 
 A token carries the user id and a fingerprint of the account state the link is meant to change,
 signed with the app's secret key (itsdangerous; ``SECRET_KEY_FALLBACKS`` still verify). It expires
 after the purpose's max age, and it stops working as soon as that state changes (the fingerprint
 no longer matches): single use without storing anything. Each purpose has its own salt, so a reset
-token is never accepted as a confirmation token or the other way round.
+token is never accepted as a confirmation token or the other way round. A token may also carry one
+signed string (``data``: the new address of an email change), which nobody can alter.
 """
 
 from __future__ import annotations
@@ -72,6 +73,24 @@ EMAIL_CONFIRMATION = LinkPurpose(
 )
 
 
+EMAIL_CHANGE = LinkPurpose(
+    salt="timesheet.email-change",
+    max_age_setting="EMAIL_CHANGE_MAX_AGE",
+    # A change of the address (by this link or another one) or of the password (which rotates the
+    # session token) uses the link up.
+    state=lambda user: f"{user.email}\x00{user.session_token}",
+    invalid=(
+        "This link to change your address is not valid. Check that you copied the whole link, "
+        "or ask for a new one."
+    ),
+    expired="This link to change your address has expired. Ask for a new one.",
+    used=(
+        "This link has already been used, or your address or password changed since it was "
+        "sent. Ask for a new one if you still want to change your address."
+    ),
+)
+
+
 def _serializer(purpose: LinkPurpose) -> URLSafeTimedSerializer:
     config = current_app.config
     keys = [*(config.get("SECRET_KEY_FALLBACKS") or ()), config["SECRET_KEY"]]  # newest last
@@ -82,12 +101,28 @@ def _fingerprint(purpose: LinkPurpose, user: User) -> str:
     return hashlib.sha256(purpose.state(user).encode()).hexdigest()[:32]
 
 
-def make_token(purpose: LinkPurpose, user: User) -> str:
-    return _serializer(purpose).dumps({"u": user.id, "f": _fingerprint(purpose, user)})
+def make_token(purpose: LinkPurpose, user: User, data: str | None = None) -> str:
+    payload: dict[str, object] = {"u": user.id, "f": _fingerprint(purpose, user)}
+    if data is not None:
+        payload["d"] = data
+    return _serializer(purpose).dumps(payload)
 
 
 def user_for_token(purpose: LinkPurpose, token: str) -> User:
     """The active user the token was made for, or InvalidLink with the reason."""
+    return _load(purpose, token)[0]
+
+
+def user_and_data_for_token(purpose: LinkPurpose, token: str) -> tuple[User, str]:
+    """The active user and the string the token carries (``make_token(..., data=...)``), or
+    InvalidLink (also for a token made without data)."""
+    user, data = _load(purpose, token)
+    if data is None:
+        raise InvalidLink(purpose.invalid)
+    return user, data
+
+
+def _load(purpose: LinkPurpose, token: str) -> tuple[User, str | None]:
     if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
         raise InvalidLink(purpose.invalid)
     try:
@@ -98,12 +133,14 @@ def user_for_token(purpose: LinkPurpose, token: str) -> User:
         raise InvalidLink(purpose.invalid) from None
     if not isinstance(payload, dict):
         raise InvalidLink(purpose.invalid)
-    user_id, fingerprint = payload.get("u"), payload.get("f")
+    user_id, fingerprint, data = payload.get("u"), payload.get("f"), payload.get("d")
     if type(user_id) is not int or not isinstance(fingerprint, str):
+        raise InvalidLink(purpose.invalid)
+    if data is not None and not isinstance(data, str):
         raise InvalidLink(purpose.invalid)
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         raise InvalidLink(purpose.invalid)
     if not hmac.compare_digest(_fingerprint(purpose, user), fingerprint):
         raise InvalidLink(purpose.used)
-    return user
+    return user, data

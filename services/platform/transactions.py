@@ -10,9 +10,11 @@ starts the transaction with ``BEGIN IMMEDIATE`` instead (the ``begin`` hook in
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from extensions import db
+from models import User
 
 # Execution option asking the SQLite engine to open the transaction with BEGIN IMMEDIATE.
 WRITE_LOCK = "timesheet_write_lock"
@@ -46,6 +48,17 @@ def begin_write() -> None:
         if "locked" in str(error.orig) or "busy" in str(error.orig):
             raise DatabaseBusy(str(error.orig)) from error
         raise
+
+
+def lock_writes_of(user_id: int) -> None:
+    """Serialize one user's writes before anything the rules depend on is read: the user's row
+    (``SELECT ... FOR UPDATE``) on PostgreSQL, the write lock (:func:`begin_write`) on SQLite.
+    Entry writes and week approvals take this same lock, so the two cannot overlap. Raises
+    DatabaseBusy when SQLite's lock stays taken; the caller words the error for its user."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+        return
+    begin_write()
 
 
 def holds_write_lock() -> bool:

@@ -181,24 +181,20 @@ def project_name_taken(name: str) -> str:
     return f"The team already has a project called “{name}”."
 
 
+def _unused_name(team_id: int, name: str, except_id: int | None) -> str:
+    """The cleaned name, if no other project of the team has it (NameTaken otherwise)."""
+    name = clean_name(name)
+    if _name_taken(team_id, name, except_id):
+        raise NameTaken(project_name_taken(name))
+    return name
+
+
 def create_project(user: User, name: str) -> Project:
     """A new project in the user's current team (``manage_projects`` needed)."""
     membership = access.require_current(user, "manage_projects")
-    name = clean_name(name)
-    if _name_taken(membership.team_id, name, None):
-        raise NameTaken(project_name_taken(name))
+    name = _unused_name(membership.team_id, name, None)
     project = Project(team_id=membership.team_id, name=name)
     db.session.add(project)
-    commit_or_name_taken(project_name_taken(name))
-    return project
-
-
-def rename_project(user: User, project: Project, name: str) -> Project:
-    require_manager_of(user, project)
-    name = clean_name(name)
-    if _name_taken(project.team_id, name, project.id):
-        raise NameTaken(project_name_taken(name))
-    project.name = name
     commit_or_name_taken(project_name_taken(name))
     return project
 
@@ -206,22 +202,20 @@ def rename_project(user: User, project: Project, name: str) -> Project:
 def update_project(
     user: User, project: Project, *, name: str | None = None, archived: bool | None = None
 ) -> Project:
-    """Rename and/or (un)archive in one commit (the API's PATCH): a refused name changes
-    nothing."""
+    """Rename and/or (un)archive in one commit (the API's PATCH, and the pages through the two
+    functions below): a refused name changes nothing."""
     require_manager_of(user, project)
     if name is not None:
-        name = clean_name(name)
-        if _name_taken(project.team_id, name, project.id):
-            raise NameTaken(project_name_taken(name))
-        project.name = name
+        project.name = _unused_name(project.team_id, name, project.id)
     if archived is not None:
         project.archived = archived
     commit_or_name_taken(project_name_taken(project.name))
     return project
 
 
+def rename_project(user: User, project: Project, name: str) -> Project:
+    return update_project(user, project, name=name)
+
+
 def set_archived(user: User, project: Project, archived: bool) -> Project:
-    require_manager_of(user, project)
-    project.archived = archived
-    db.session.commit()
-    return project
+    return update_project(user, project, archived=archived)

@@ -7,11 +7,11 @@ demoted; ownership is passed instead (the old owner becomes an admin).
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager
 
 from extensions import db
-from models import Membership, Project, Task, Team, TimeEntry, User
+from models import Membership, Project, Task, Team, TimeEntry, Timer, User
 from models.columns import utcnow
 from models.membership import ROLES
 from services import access
@@ -184,6 +184,15 @@ def delete_team(actor_user: User, team_id: int) -> str:
         raise TeamError(
             "This team has logged time, which is kept as a record: archive its projects instead."
         )
+    team_tasks = select(Task.id).join(Task.project).where(Project.team_id == team_id)
+    if db.session.scalar(
+        select(Timer.id).where(Timer.task_id.in_(team_tasks), Timer.stopped_at.is_(None)).limit(1)
+    ):
+        raise TeamError(
+            "A timer is running on one of its tasks: stop it first (time not logged yet)."
+        )
+    # Stopped timers are only a trace of time that is logged elsewhere or was discarded.
+    db.session.execute(delete(Timer).where(Timer.task_id.in_(team_tasks)))
     name = actor.team.name
     db.session.delete(actor.team)
     db.session.commit()

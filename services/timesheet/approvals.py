@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from models import Membership, Team, User, WeekApproval, WeekEvent
 from services import access
-from services.platform.transactions import DatabaseBusy, begin_write
+from services.platform.transactions import DatabaseBusy, lock_writes_of
 from services.timesheet.dates import monday_of
 from services.timesheet.locks import lock_reason, utc_today
 
@@ -87,14 +87,10 @@ def current_week_state(user: User, day: date) -> tuple[Membership | None, WeekSt
 
 
 def _serialize_writes_of(user_id: int) -> None:
-    """Take the lock every entry write takes (services/timesheet/entries.py): the member's row
-    on PostgreSQL, the write lock on SQLite; an entry write and the approval of its week
-    cannot overlap."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
-        return
+    """Take the lock every entry write takes (services/timesheet/entries.py:_lock_user): an
+    entry write and the approval of its week cannot overlap."""
     try:
-        begin_write()
+        lock_writes_of(user_id)
     except DatabaseBusy:
         raise ApprovalError("This week is being changed right now. Please try again.") from None
 

@@ -1,8 +1,9 @@
 """Week math and the user's time zone.
 
 Days are the user's local days: an entry's ``spent_on`` is the local date of its start, and the
-week view is a local ISO week (Monday first). Moments are stored in UTC; this module is the one
-place that converts between the two, with :mod:`zoneinfo`.
+week view is seven local days from the user's first day of the week (Monday by default).
+Moments are stored in UTC; this module is the one place that converts between the two, with
+:mod:`zoneinfo`.
 """
 
 from __future__ import annotations
@@ -48,17 +49,32 @@ def monday_of(day: date) -> date:
 
 @dataclass(frozen=True)
 class Week:
-    """One ISO week: Monday to Sunday."""
+    """Seven days from ``first``: the user's first day of the week (Monday unless they chose
+    another). Its label is the ISO week of the Monday inside it, so a URL names the same seven
+    days whatever the first day is."""
 
-    monday: date
+    first: date
 
     @property
     def days(self) -> list[date]:
-        return [self.monday + timedelta(days=offset) for offset in range(7)]
+        return [self.first + timedelta(days=offset) for offset in range(7)]
+
+    @property
+    def last(self) -> date:
+        return self.first + timedelta(days=6)
+
+    @property
+    def monday(self) -> date:
+        """The Monday inside this week (the first day itself for a Monday week)."""
+        return self.first + timedelta(days=(7 - self.first.weekday()) % 7)
 
     @property
     def sunday(self) -> date:
-        return self.monday + timedelta(days=6)
+        return self.last
+
+    @property
+    def number(self) -> int:
+        return self.monday.isocalendar()[1]
 
     @property
     def label(self) -> str:
@@ -68,23 +84,25 @@ class Week:
 
     @property
     def previous(self) -> Week:
-        return Week(self.monday - timedelta(days=7))
+        return Week(self.first - timedelta(days=7))
 
     @property
     def next(self) -> Week:
-        return Week(self.monday + timedelta(days=7))
+        return Week(self.first + timedelta(days=7))
 
     def contains(self, day: date) -> bool:
-        return self.monday <= day <= self.sunday
+        return self.first <= day <= self.last
 
 
-def week_of(day: date) -> Week:
-    return Week(monday_of(day))
+def week_of(day: date, first_weekday: int = 0) -> Week:
+    """The week holding ``day`` when weeks start on ``first_weekday`` (0 = Monday, 6 = Sunday)."""
+    return Week(day - timedelta(days=(day.weekday() - first_weekday) % 7))
 
 
-def parse_week(week: str | None, start: str | None, today: date) -> Week:
+def parse_week(week: str | None, start: str | None, today: date, first_weekday: int = 0) -> Week:
     """The week asked for by ``?week=2026-W47`` or ``?start=2026-11-18`` (any day of it);
-    neither means the week of ``today``. Raises :class:`BadDate` for anything malformed."""
+    neither means the week of ``today``. Weeks start on ``first_weekday`` (0 = Monday).
+    Raises :class:`BadDate` for anything malformed."""
     if week:
         match = _ISO_WEEK.match(week.strip())
         if not match:
@@ -93,12 +111,13 @@ def parse_week(week: str | None, start: str | None, today: date) -> Week:
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise BadDate(f"Pick a week between {MIN_YEAR} and {MAX_YEAR}.")
         try:
-            return Week(date.fromisocalendar(year, number, 1))
+            monday = date.fromisocalendar(year, number, 1)
         except ValueError:
             raise BadDate(f"{year} has no week {number}.") from None
+        return week_of(monday, first_weekday)
     if start:
-        return week_of(parse_day(start))
-    return week_of(today)
+        return week_of(parse_day(start), first_weekday)
+    return week_of(today, first_weekday)
 
 
 def parse_day(text: str) -> date:

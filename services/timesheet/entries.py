@@ -3,7 +3,11 @@ stored entry, with the rules that keep the data sane.
 
 - The start is a wall-clock time in the user's time zone, stored as a UTC moment; ``spent_on`` is
   the local day. An entry counts on the day it starts, even if it runs past midnight.
-- With an end time, the end must come after the start on the same day.
+- With an end time: an end later than the start is on the same day; an end earlier than the
+  start is on the next day (23:00 to 01:00 is 2 h). Either way the entry counts on the day it
+  starts, exactly as a duration that runs past midnight. An end equal to the start is refused.
+- Overlapping entries are allowed (a call during a meeting), but the caller is told:
+  :func:`overlaps` lists the user's other entries that share time with one.
 - A user's entries on one day add up to 24 h at most (the entry being edited not counted twice).
   The write lock is taken before the day's total is read, so two requests cannot both squeeze
   under the limit: PostgreSQL locks the user's row, SQLite begins with BEGIN IMMEDIATE
@@ -18,8 +22,9 @@ stored entry, with the rules that keep the data sane.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
@@ -31,7 +36,7 @@ from models.time_entry import MINUTES_PER_DAY
 from services import access
 from services.platform.paging import paginate
 from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
-from services.platform.transactions import DatabaseBusy, begin_write
+from services.platform.transactions import DatabaseBusy, lock_writes_of
 from services.projects import tasks as task_service
 from services.timesheet.dates import (
     BadDate,
@@ -145,6 +150,32 @@ def create_entry(user: User, data: EntryInput) -> TimeEntry:
     return entry
 
 
+def create_entries(
+    user: User, inputs: Sequence[EntryInput], *, keep_task_id: int | None = None
+) -> list[TimeEntry]:
+    """Several entries in one transaction (a timer's days): all are stored, or none.
+
+    ``keep_task_id`` may be a task closed since (a timer started before its task was closed),
+    as an edited entry may keep its task. Anything already pending in the session (the timer's
+    own change) is committed with the entries or rolled back with them.
+    """
+    entries: list[TimeEntry] = []
+    try:
+        for data in inputs:
+            entry = TimeEntry(user_id=user.id)
+            _apply(user, entry, data, current_task_id=keep_task_id, existing=False)
+            db.session.add(entry)
+            # Flushed at once: the next day's check counts it, and the session holds no
+            # unsaved change when the next _apply takes the lock.
+            db.session.flush()
+            entries.append(entry)
+        db.session.commit()
+    except EntryError:
+        db.session.rollback()
+        raise
+    return entries
+
+
 def update_entry(user: User, entry: TimeEntry, data: EntryInput) -> TimeEntry:
     if entry.user_id != user.id:  # the route only passes entries from get_entry_for
         raise LookupError("not this user's entry")
@@ -153,13 +184,165 @@ def update_entry(user: User, entry: TimeEntry, data: EntryInput) -> TimeEntry:
     return entry
 
 
-def delete_entry(entry: TimeEntry) -> None:
-    """Delete an entry (the caller found it through the user's scope), unless its week is
-    locked: raises EntryError on the ``day`` field then."""
-    _lock_user(entry.user_id)
-    _ensure_week_open(entry.user_id, entry.task.project.team_id, entry.spent_on)
+@dataclass(frozen=True)
+class Changes:
+    """Several writes that stand or fall together (the week grid's save)."""
+
+    creates: Sequence[EntryInput] = ()
+    updates: Sequence[tuple[TimeEntry, EntryInput]] = ()
+    deletes: Sequence[TimeEntry] = ()
+
+
+def apply_changes(user: User, changes: Changes) -> int:
+    """Delete, update, then create, each through the same rules as a single entry, in one
+    transaction: all are stored or none (the first refused one raises :class:`EntryError`).
+    Returns the number of changes (entries deleted, updated and created)."""
+    try:
+        for entry in changes.deletes:
+            if entry.user_id != user.id:
+                raise LookupError("not this user's entry")
+            _lock_user(user.id)
+            _ensure_week_open(user.id, entry.task.project.team_id, entry.spent_on)
+            db.session.delete(entry)
+            db.session.flush()
+        for entry, data in changes.updates:
+            if entry.user_id != user.id:
+                raise LookupError("not this user's entry")
+            _apply(user, entry, data, current_task_id=entry.task_id, existing=True)
+            db.session.flush()
+        for data in changes.creates:
+            entry = TimeEntry(user_id=user.id)
+            _apply(user, entry, data, current_task_id=None, existing=False)
+            db.session.add(entry)
+            db.session.flush()
+        db.session.commit()
+    except (EntryError, LookupError):
+        db.session.rollback()
+        raise
+    return len(changes.deletes) + len(changes.updates) + len(changes.creates)
+
+
+@dataclass(frozen=True)
+class DeletedEntry:
+    """What it takes to put a deleted entry back (as plain values, so it fits in a session)."""
+
+    task_id: int
+    day: date
+    start: time
+    minutes: int
+    note: str
+    deleted_at: datetime
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "task_id": self.task_id,
+            "day": self.day.isoformat(),
+            "start": self.start.isoformat(),
+            "minutes": self.minutes,
+            "note": self.note,
+            "deleted_at": self.deleted_at.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> DeletedEntry | None:
+        """None for anything that is not a well-formed snapshot (an old or edited cookie)."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(
+                task_id=int(data["task_id"]),
+                day=date.fromisoformat(data["day"]),
+                start=time.fromisoformat(data["start"]),
+                minutes=int(data["minutes"]),
+                note=str(data["note"]),
+                deleted_at=datetime.fromisoformat(data["deleted_at"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+UNDO_SECONDS = 300  # how long "Undo" is offered after a delete
+
+
+def delete_entry(user: User, entry: TimeEntry) -> DeletedEntry:
+    """Delete one of the user's entries, unless its week is locked (raises EntryLocked on the
+    ``day`` field then); the returned snapshot lets :func:`restore_entry` put it back for a
+    short while."""
+    if entry.user_id != user.id:  # the route only passes entries from get_entry_for
+        raise LookupError("not this user's entry")
+    _lock_user(user.id)
+    _ensure_week_open(user.id, entry.task.project.team_id, entry.spent_on)
+    local_start = utc_to_local(entry.started_at, user.timezone)
+    deleted = DeletedEntry(
+        task_id=entry.task_id,
+        day=entry.spent_on,
+        start=local_start.time().replace(tzinfo=None),
+        minutes=entry.minutes,
+        note=entry.note,
+        deleted_at=datetime.now(UTC),
+    )
     db.session.delete(entry)
     db.session.commit()
+    return deleted
+
+
+def restore_entry(user: User, deleted: DeletedEntry, now: datetime | None = None) -> TimeEntry:
+    """Undo a delete within :data:`UNDO_SECONDS`, as a new entry through the same rules (its task
+    may have been closed since; the day may have filled up meanwhile, then it is refused)."""
+    now = now or datetime.now(UTC)
+    if not timedelta(0) <= now - deleted.deleted_at <= timedelta(seconds=UNDO_SECONDS):
+        raise EntryError("task_id", "Too late to undo: the entry was deleted a while ago.")
+    data = EntryInput(
+        task_id=deleted.task_id,
+        day=deleted.day,
+        start=deleted.start,
+        minutes=deleted.minutes,
+        note=deleted.note,
+    )
+    [entry] = create_entries(user, [data], keep_task_id=deleted.task_id)
+    return entry
+
+
+def overlaps(user_id: int, entry: TimeEntry) -> list[TimeEntry]:
+    """The user's other entries that share time with ``entry`` (neighbouring days included, for
+    entries that run past midnight)."""
+    candidates = db.session.scalars(
+        access.entries_of(user_id)
+        .where(
+            TimeEntry.id != entry.id,
+            TimeEntry.spent_on >= entry.spent_on - timedelta(days=1),
+            TimeEntry.spent_on <= entry.spent_on + timedelta(days=1),
+        )
+        .options(joinedload(TimeEntry.task).joinedload(Task.project))
+        .order_by(TimeEntry.started_at)
+    )
+    return [
+        other
+        for other in candidates
+        if other.started_at < entry.ended_at and entry.started_at < other.ended_at
+    ]
+
+
+def where_the_user_left_off(user: User, day: date) -> tuple[int | None, time | None]:
+    """The task of the user's latest entry, and the end of the last entry on ``day`` (local) if
+    it ends that same day: where a new entry most likely starts."""
+    latest = db.session.scalar(
+        access.entries_of(user.id)
+        .order_by(TimeEntry.spent_on.desc(), TimeEntry.started_at.desc(), TimeEntry.id.desc())
+        .limit(1)
+    )
+    last_that_day = db.session.scalar(
+        access.entries_of(user.id)
+        .where(TimeEntry.spent_on == day)
+        .order_by(TimeEntry.started_at.desc(), TimeEntry.id.desc())
+        .limit(1)
+    )
+    start = None
+    if last_that_day is not None:
+        end = utc_to_local(last_that_day.ended_at, user.timezone)
+        if end.date() == day:
+            start = end.time().replace(tzinfo=None, second=0, microsecond=0)
+    return (latest.task_id if latest else None), start
 
 
 def _ensure_week_open(user_id: int, team_id: int, day: date) -> None:
@@ -243,10 +426,12 @@ def _start_and_minutes(user: User, data: EntryInput) -> tuple[datetime, int, str
     if data.end is not None and data.minutes is not None:
         raise EntryError("duration", "Fill in either a duration or an end time, not both.")
     if data.end is not None:
-        if data.end <= data.start:
-            raise EntryError("end", "The end must be after the start (on the same day).")
+        if data.end == data.start:
+            raise EntryError("end", "The end must differ from the start.")
+        # An end before the start is on the next day (the rule stated on the form).
+        end_day = data.day if data.end > data.start else data.day + timedelta(days=1)
         try:
-            ended_at = local_to_utc(data.day, data.end, user.timezone)
+            ended_at = local_to_utc(end_day, data.end, user.timezone)
         except BadDate as error:
             raise EntryError("end", str(error)) from None
         minutes = int((ended_at - started_at).total_seconds() // 60)
@@ -263,11 +448,8 @@ def _start_and_minutes(user: User, data: EntryInput) -> tuple[datetime, int, str
 def _lock_user(user_id: int) -> None:
     """Serialize one user's writes before anything the rules depend on is read: a row lock on
     PostgreSQL, the database's write lock (BEGIN IMMEDIATE) on SQLite."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
-        return
     try:
-        begin_write()
+        lock_writes_of(user_id)
     except DatabaseBusy:
         raise EntryError(
             "day", "This day is being changed elsewhere right now. Please send it again."

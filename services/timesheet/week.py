@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import cast
 
+from sqlalchemy.orm import joinedload
+
 from extensions import db
 from models import Project, Task, TimeEntry
 from services import access
@@ -70,6 +72,22 @@ class WeekSummary:
         return sum(total.minutes for total in self.projects)
 
 
+def week_entries(user_id: int, week: Week) -> list[TimeEntry]:
+    """The week's entries in the user's scope as ORM objects, with task and project (the grid,
+    which edits them)."""
+    return list(
+        db.session.scalars(
+            access.entries_of(user_id)
+            .where(
+                TimeEntry.spent_on >= week.first,
+                TimeEntry.spent_on <= week.last,
+            )
+            .options(joinedload(TimeEntry.task).joinedload(Task.project))
+            .order_by(TimeEntry.spent_on, TimeEntry.started_at, TimeEntry.id)
+        )
+    )
+
+
 # id, spent_on, started_at, minutes, note, task name, project id, project name, team id
 WeekRow = tuple[int, date, datetime, int, str, str, int, str, int]
 
@@ -92,8 +110,8 @@ def week_rows(user_id: int, week: Week) -> list[WeekRow]:
         .join(Task, TimeEntry.task_id == Task.id)
         .join(Project, Task.project_id == Project.id)
         .where(
-            TimeEntry.spent_on >= week.monday,
-            TimeEntry.spent_on <= week.sunday,
+            TimeEntry.spent_on >= week.first,
+            TimeEntry.spent_on <= week.last,
         )
         .order_by(TimeEntry.spent_on, TimeEntry.started_at, TimeEntry.id)
     )

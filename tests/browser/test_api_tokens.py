@@ -19,6 +19,7 @@ NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.inner
 def test_create_a_token_with_the_keyboard_then_use_it(page: Page, live_server) -> None:
     account = new_account()
     sign_up(page, account)  # ends signed in
+    page.get_by_role("link", name="Settings").click()  # API tokens are under Settings
     page.get_by_role("link", name="API tokens").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")
     expect(page.locator("text=No tokens yet")).to_be_visible()

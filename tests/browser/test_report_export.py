@@ -41,7 +41,7 @@ def test_export_shows_progress_then_a_download_with_the_logged_entry(
     page.get_by_role("button", name="Export").click()
 
     expect(page).to_have_url(re.compile(r"/reports/\d+$"))
-    expect(flash(page)).to_contain_text("Your export is on its way")
+    expect(flash(page)).to_contain_text("Export requested for")
     state = page.locator(".report-state")
     expect(state.get_by_role("progressbar", name="Export progress")).to_be_attached()
     expect(state.get_by_role("status")).not_to_be_empty()

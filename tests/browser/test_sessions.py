@@ -23,6 +23,7 @@ def test_log_out_everywhere_else_ends_the_other_browser(page: Page, browser, liv
         log_in(phone, account)
         expect(flash(phone)).to_contain_text("Welcome back")
 
+        page.get_by_role("link", name="Settings").click()  # Sessions are under Settings
         page.get_by_role("link", name="Sessions").click()
         expect(page.get_by_role("heading", name="Your sessions")).to_be_visible()
         expect(page.locator(".session")).to_have_count(2)

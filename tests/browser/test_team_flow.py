@@ -85,7 +85,7 @@ def test_invite_log_submit_approve_and_the_week_is_locked(page: Page, live_serve
     with another_person(browser, live_server) as member:
         sign_up_from_link(member, invitation_link(live_server, member_email), "Mia Member")
         member.goto("/entries/new")
-        member.select_option("select[name=task_id]", label="Design")
+        member.select_option("select[name=task_id]", label="Apollo — Design")
         member.fill("input[name=duration]", "2:00")
         member.get_by_role("button", name="Log time").click()
         expect(flash(member)).to_contain_text("Logged 2:00")

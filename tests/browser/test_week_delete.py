@@ -1,6 +1,6 @@
-"""The week page's Delete buttons post one shared form (form + formaction attributes, no script,
-CSRF on): deleting an entry from the week works in a real browser, by keyboard too, and the
-cached week shows the change at once."""
+"""The week page's Delete links lead to the confirmation page (the rows carry no form): deleting
+an entry from the cached week works in a real browser, by keyboard, and the week shows the change
+at once; Undo brings it back, shown at once too."""
 
 from __future__ import annotations
 
@@ -32,10 +32,16 @@ def test_delete_an_entry_from_the_week(page: Page) -> None:
 
     page.reload()  # served from the week cache now
     row = card.locator("tr").filter(has_text="first")
-    row.get_by_role("button", name="Delete").focus()
+    row.get_by_role("link", name="Delete").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Delete entry").focus()
     page.keyboard.press("Enter")
 
     expect(flash(page)).to_contain_text("Deleted the entry of 1:30")
     expect(card.locator("table.entries tbody tr")).to_have_count(1)
     expect(card.locator("table.entries")).not_to_contain_text("first")
     expect(card.locator(".day-total")).to_have_text("0:30")
+
+    page.get_by_role("button", name="Undo").click()
+    expect(card.locator("table.entries tbody tr")).to_have_count(2)
+    expect(card.locator(".day-total")).to_have_text("2:00")

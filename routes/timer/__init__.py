@@ -1,0 +1,1 @@
+"""The running timer in the top bar (blueprint ``timer``)."""
