@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import (
@@ -150,7 +150,7 @@ class TimerBar:
 
     timer: Timer | None
     elapsed: int = 0
-    tasks: list[tuple[int, str, str]] = field(default_factory=list)  # id, project, task
+    tasks: tuple[tuple[int, str, str], ...] = ()  # id, project, task
 
 
 def timer_bar() -> TimerBar | None:

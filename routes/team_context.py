@@ -3,7 +3,11 @@ the layout (team name and switcher in the navigation, what the role may do)."""
 
 from __future__ import annotations
 
-from flask import g
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from flask import current_app, g
 from flask_login import current_user
 
 from models import Membership
@@ -24,14 +28,42 @@ def current_team() -> Membership | None:
     return membership
 
 
-def open_task_choices(team_id: int) -> list[tuple[int, str, str]]:
-    """The signed-in user's open tasks in ``team_id`` (the timer strip's picker, the empty
-    week's hint), looked up once per request."""
-    if g.get("open_task_choices_team") != team_id:
-        g.open_task_choices = task_service.open_task_choices(current_user.id, team_id)
-        g.open_task_choices_team = team_id
-    choices: list[tuple[int, str, str]] = g.open_task_choices
+Choices = tuple[tuple[int, str, str], ...]  # task id, project name, task name
+CHOICES_KEY = "timesheet.task_choices"
+CHOICES_KEPT = 10_000  # (user, version, team) keys per process, least recently used out first
+
+
+def open_task_choices(team_id: int) -> Choices:
+    """The signed-in user's open tasks in ``team_id``: the timer strip's picker on every page,
+    and the empty week's hint. Kept per process under the user's data version, which every write
+    to a task or project of the team bumps for each member, and every membership change for its
+    member (services/platform/data_version.py): a page runs no query for them on a hit."""
+    cache = current_app.extensions.setdefault(CHOICES_KEY, ChoicesCache())
+    key = (current_user.id, current_user.data_version, team_id)
+    choices = cache.get(key)
+    if choices is None:
+        choices = tuple(task_service.open_task_choices(current_user.id, team_id))
+        cache.put(key, choices)
     return choices
+
+
+class ChoicesCache:
+    def __init__(self) -> None:
+        self._kept: OrderedDict[Hashable, Choices] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Choices | None:
+        with self._lock:
+            choices = self._kept.get(key)
+            if choices is not None:
+                self._kept.move_to_end(key)
+            return choices
+
+    def put(self, key: Hashable, choices: Choices) -> None:
+        with self._lock:
+            self._kept[key] = choices
+            while len(self._kept) > CHOICES_KEPT:
+                self._kept.popitem(last=False)
 
 
 def remember(membership: Membership | None) -> None:

@@ -62,7 +62,7 @@ def test_a_sunday_week_page_submits_the_monday_week_and_says_which_days(
     page = mia.get("/week?start=2026-11-18").get_data(as_text=True)
     assert "15 Nov \N{EN DASH} 21 Nov 2026" in page  # her week: Sunday to Saturday
     assert "this one covers Mon 16 Nov \N{EN DASH} Sun 22 Nov 2026" in page
-    label = re.search(r'name="week" type="hidden" value="([^"]+)"', page)
+    label = re.search(r'<input[^>]* name="week"[^>]* value="([^"]+)"', page)
     assert label is not None and label.group(1) == "2026-W47"
     mia.post("/week/submit", data={"week": label.group(1)})
     with app.app_context():

@@ -7,7 +7,9 @@ later): a session hook, not a call each service must remember. After each flush 
 what was written:
 
 - a time entry (new, changed, deleted): its user;
-- a task or a project (renamed, moved, deleted): every user with an entry on it, whoever owns it;
+- a task or a project (new, renamed, closed, moved, deleted): every user with an entry on it,
+  whoever owns it, and every member of its team (the timer strip's cached task choices,
+  ``routes/team_context.py:open_task_choices``, are keyed by the version too);
 - a user row (their current team, display settings, name among them): that user; and when
   the name changed, every member whose week's approval history shows this user as the actor
   (the approver's name is in their cached body);
@@ -34,15 +36,19 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from models import Membership, Project, Task, TimeEntry, User, WeekApproval, WeekEvent
 
+Touched = tuple[set[int], set[int], set[int], set[int], set[int], set[int], set[int]]
 
-def touched(session: Session) -> tuple[set[int], set[int], set[int], set[int], set[int]]:
-    """(user ids, task ids, project ids, approval ids, renamed actor ids) whose rows this flush
-    wrote."""
+
+def touched(session: Session) -> Touched:
+    """(user ids, task ids, project ids, approval ids, renamed actor ids, team ids of written
+    projects, project ids of written tasks) whose rows this flush wrote."""
     users: set[int] = set()
     tasks: set[int] = set()
     projects: set[int] = set()
     approvals: set[int] = set()
     renamed: set[int] = set()
+    teams: set[int] = set()
+    projects_of_tasks: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, TimeEntry | Membership | WeekApproval):
             users.add(obj.user_id)
@@ -50,20 +56,23 @@ def touched(session: Session) -> tuple[set[int], set[int], set[int], set[int], s
             approvals.add(obj.approval_id)
         elif isinstance(obj, Task):
             tasks.add(obj.id)
+            projects_of_tasks.add(obj.project_id)
         elif isinstance(obj, Project):
             projects.add(obj.id)
+            teams.add(obj.team_id)
+            teams.update(inspect(obj).attrs.team_id.history.deleted or ())  # moved from
         elif isinstance(obj, User) and obj.id is not None:
             users.add(obj.id)
             if inspect(obj).attrs.name.history.has_changes():
                 renamed.add(obj.id)
-    return users, tasks, projects, approvals, renamed
+    return users, tasks, projects, approvals, renamed, teams, projects_of_tasks
 
 
 @event.listens_for(FlaskSession, "after_flush")
 def bump_data_versions(session: Session, _flush_context: UOWTransaction) -> None:
     # In after_flush the rows are written and session.new/dirty/deleted still list what was.
-    users, tasks, projects, approvals, renamed = touched(session)
-    if not (users or tasks or projects or approvals or renamed):
+    users, tasks, projects, approvals, renamed, teams, projects_of_tasks = touched(session)
+    if not (users or tasks or projects or approvals or renamed or teams or projects_of_tasks):
         return
     conditions: list[Any] = []
     if users:
@@ -75,6 +84,15 @@ def bump_data_versions(session: Session, _flush_context: UOWTransaction) -> None
             .where(or_(Task.id.in_(tasks), Task.project_id.in_(projects)))
         )
         conditions.append(User.id.in_(shown_on))
+    if teams or projects_of_tasks:
+        of_tasks = select(Project.team_id).where(Project.id.in_(projects_of_tasks))
+        conditions.append(
+            User.id.in_(
+                select(Membership.user_id).where(
+                    or_(Membership.team_id.in_(teams), Membership.team_id.in_(of_tasks))
+                )
+            )
+        )
     if approvals:
         conditions.append(
             User.id.in_(select(WeekApproval.user_id).where(WeekApproval.id.in_(approvals)))

@@ -326,23 +326,34 @@ def overlaps(user_id: int, entry: TimeEntry) -> list[TimeEntry]:
 def where_the_user_left_off(user: User, day: date) -> tuple[int | None, time | None]:
     """The task of the user's latest entry, and the end of the last entry on ``day`` (local) if
     it ends that same day: where a new entry most likely starts."""
-    latest = db.session.scalar(
+    latest = (
         access.entries_of(user.id)
+        .with_only_columns(TimeEntry.task_id)
         .order_by(TimeEntry.spent_on.desc(), TimeEntry.started_at.desc(), TimeEntry.id.desc())
         .limit(1)
     )
-    last_that_day = db.session.scalar(
+    last_that_day = (
         access.entries_of(user.id)
         .where(TimeEntry.spent_on == day)
         .order_by(TimeEntry.started_at.desc(), TimeEntry.id.desc())
         .limit(1)
     )
+    # One statement of three subqueries (the form is a page: it keeps to the query budget).
+    row = db.session.execute(
+        select(
+            latest.scalar_subquery(),
+            last_that_day.with_only_columns(TimeEntry.started_at).scalar_subquery(),
+            last_that_day.with_only_columns(TimeEntry.minutes).scalar_subquery(),
+        )
+    ).one()
+    latest_task, last_started, last_minutes = row
     start = None
-    if last_that_day is not None:
-        end = utc_to_local(last_that_day.ended_at, user.timezone)
+    if last_started is not None:
+        ended_at = last_started + timedelta(minutes=last_minutes)
+        end = utc_to_local(ended_at, user.timezone)
         if end.date() == day:
             start = end.time().replace(tzinfo=None, second=0, microsecond=0)
-    return (latest.task_id if latest else None), start
+    return latest_task, start
 
 
 def _ensure_week_open(user_id: int, team_id: int, day: date) -> None:
