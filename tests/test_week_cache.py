@@ -327,3 +327,29 @@ def test_a_renamed_approver_shows_in_the_members_week_at_once(any_app: Flask) ->
     response = boss.post("/settings/", data=settings(name="Boss Renamed"))
     assert response.status_code == 302, response.get_data(as_text=True)
     shows(client, "Boss Renamed")
+
+
+def strip(client: FlaskClient) -> str:
+    """The timer strip, drawn for every page (outside the cached body)."""
+    page = week_page(client)
+    return page[page.index('<section class="timerbar"') : page.index("<main>")]
+
+
+def test_the_timer_strips_task_choices_follow_the_teams_tasks(any_app: Flask) -> None:
+    """The strip's choices are kept per (user, data version, team): a task added, renamed or
+    closed by someone else in the team bumps every member's version, so the member's strip
+    offers it (or stops offering it) at once."""
+    from tests.team_support import add_member, team_of
+
+    owner, ids = setup_week(any_app)
+    member, member_id = signed_in(any_app, email="mia@example.com")
+    team = team_of(any_app, ids["user"])
+    add_member(any_app, team, member_id, "member")
+    assert member.post(f"/teams/{team}/switch").status_code == 302
+    assert "Apollo — Design" in strip(member) and "Apollo — Design" in strip(member)
+    added = owner.post(f"/projects/{ids['project']}/tasks", data={"name": "Fresh"})
+    assert added.status_code == 302
+    for visit in ("first", "second"):
+        assert "Apollo — Fresh" in strip(member), f"new task missing on the {visit} visit"
+    assert owner.post(f"/tasks/{ids['task']}/close").status_code == 302
+    assert "Apollo — Design" not in strip(member)
