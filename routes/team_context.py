@@ -38,7 +38,7 @@ def open_task_choices(team_id: int) -> Choices:
     and the empty week's hint. Kept per process under the user's data version, which every write
     to a task or project of the team bumps for each member, and every membership change for its
     member (services/platform/data_version.py): a page runs no query for them on a hit."""
-    cache = current_app.extensions.setdefault(CHOICES_KEY, ChoicesCache())
+    cache: ChoicesCache = current_app.extensions.setdefault(CHOICES_KEY, ChoicesCache())
     key = (current_user.id, current_user.data_version, team_id)
     choices = cache.get(key)
     if choices is None:

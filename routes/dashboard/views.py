@@ -127,7 +127,7 @@ def render_body(chosen: Week, today: date) -> Body:
         edit_url=id_url("entries.edit", "entry_id"),
         delete_url=id_url("entries.delete", "entry_id"),
         csrf=CSRF_SLOT,
-        hint=Markup(HINT_SLOT),
+        hint=HINT_SLOT,
     )
     return split_body(html)
 

@@ -19,13 +19,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import current_app
+from markupsafe import Markup
 
 EXTENSION_KEY = "timesheet.week_cache"
 # Stands for the CSRF token in a cached body; filled with the session's token for each response.
 CSRF_SLOT = "csrf-slot-4f9b2c1e"
 # Stands for the empty week's "getting started" hint (it reads the team's tasks and the role,
 # which the key does not hold): drawn per response, see routes/dashboard/views.py:week.
-HINT_SLOT = "<!-- empty-week-hint-7d1e0a -->"
+HINT_SLOT = Markup("<!-- empty-week-hint-7d1e0a -->")
 
 Body = tuple[bytes, ...]  # the rendered body, UTF-8, split at CSRF_SLOT
 
