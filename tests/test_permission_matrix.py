@@ -153,6 +153,8 @@ MATRIX: dict[str, tuple[str, str | None]] = {
     "api_teams.Team": (API, "member"),
     "api_teams.TeamMembers": (API, "member"),
     "api_teams.Teams": (API, None),
+    "api_timer.RunningTimer": (API, None),
+    "api_timer.StopTimer": (API, None),
     "api_weeks.Week": (API, None),
 }
 

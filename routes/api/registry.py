@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 from extensions import api
-from routes.api import approvals, docs, entries, projects, reports, tasks, teams, weeks
+from routes.api import approvals, docs, entries, projects, reports, tasks, teams, timer, weeks
 
 RESOURCES = (
     teams.blp,
@@ -14,6 +14,7 @@ RESOURCES = (
     projects.blp,
     tasks.blp,
     entries.blp,
+    timer.blp,
     weeks.blp,
     reports.blp,
 )

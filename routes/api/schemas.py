@@ -251,3 +251,30 @@ class ApprovalOut(ma.Schema):
 
 class RejectBody(ma.Schema):
     comment = fields.String(required=True, metadata={"description": "What needs to change"})
+
+
+# --- Timer --------------------------------------------------------------------------------------
+
+
+@always_present
+class TimerOut(ma.Schema):
+    task_id = fields.Integer()
+    project_id = fields.Integer()
+    note = fields.String()
+    started_at = fields.AwareDateTime(metadata={"description": "In the user's time zone"})
+    elapsed_seconds = fields.Integer()
+
+
+class TimerStart(ma.Schema):
+    task_id = an_id(required=True)
+    note = fields.String(load_default="", metadata={"description": "Becomes the entries' note"})
+
+
+@always_present
+class TimerStopOut(ma.Schema):
+    entries = fields.List(
+        fields.Nested(EntryOut), metadata={"description": "One per local day the run covered"}
+    )
+    capped_minutes = fields.Integer(
+        metadata={"description": "Time cut off by the 24 h daily limit (not logged)"}
+    )
