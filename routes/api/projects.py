@@ -50,6 +50,7 @@ class Projects(MethodView):
         )
         return listing.page.items, list_headers(listing.page)
 
+    @blp.etag
     @blp.arguments(ProjectCreate)
     @blp.response(201, ProjectOut, headers=LOCATION)
     @blp.doc(
@@ -69,20 +70,24 @@ class Projects(MethodView):
 
 @blp.route(f"/projects/{ID}", endpoint="Project")
 class ProjectItem(MethodView):
+    @blp.etag
     @blp.response(200, ProjectOut)
     @blp.doc(operationId="getProject")
     def get(self, project_id: int) -> Answer:
         """Read a project."""
         return owned_project(project_id) or not_found()
 
+    @blp.etag
     @blp.arguments(ProjectUpdate)
     @blp.response(200, ProjectOut)
     @blp.doc(operationId="updateProject")
     def patch(self, data: dict[str, Any], project_id: int) -> Answer:
-        """Rename, archive or unarchive a project."""
-        project = owned_project(project_id)
+        """Rename, archive or unarchive a project. Send the ETag of your last read in
+        ``If-Match``."""
+        project = project_service.get_project_for(caller().id, project_id, lock=True)
         if project is None:
             return not_found()
+        blp.check_etag(project, ProjectOut)
         try:
             return project_service.update_project(
                 caller(), project, name=data.get("name"), archived=data.get("archived")

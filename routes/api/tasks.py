@@ -41,6 +41,7 @@ class ProjectTasks(MethodView):
         page = task_service.list_tasks(project, page=args["page"], per_page=page_size(args))
         return page.items, list_headers(page)
 
+    @blp.etag
     @blp.arguments(TaskCreate)
     @blp.response(201, TaskOut, headers=LOCATION)
     @blp.doc(operationId="createTask", **created_links(201, "task_id", "getTask", "updateTask"))
@@ -58,20 +59,23 @@ class ProjectTasks(MethodView):
 
 @blp.route(f"/tasks/{ID}", endpoint="Task")
 class TaskItem(MethodView):
+    @blp.etag
     @blp.response(200, TaskOut)
     @blp.doc(operationId="getTask")
     def get(self, task_id: int) -> Answer:
         """Read a task."""
         return task_service.get_task_for(caller().id, task_id) or not_found()
 
+    @blp.etag
     @blp.arguments(TaskUpdate)
     @blp.response(200, TaskOut)
     @blp.doc(operationId="updateTask")
     def patch(self, data: dict[str, Any], task_id: int) -> Answer:
-        """Rename, close or reopen a task."""
-        task = task_service.get_task_for(caller().id, task_id)
+        """Rename, close or reopen a task. Send the ETag of your last read in ``If-Match``."""
+        task = task_service.get_task_for(caller().id, task_id, lock=True)
         if task is None:
             return not_found()
+        blp.check_etag(task, TaskOut)
         try:
             return task_service.update_task(
                 caller(), task, name=data.get("name"), closed=data.get("closed")
