@@ -16,6 +16,7 @@ from models import TimeEntry, User
 from routes.api import problems
 from routes.api.auth import caller
 from routes.api.blueprint import Answer, created_links, resource_blueprint
+from routes.api.idempotency import idempotent
 from routes.api.paging import LIST_HEADERS, QUERY, list_headers, page_size
 from routes.api.schemas import EntryCreate, EntryListArgs, EntryOut, EntryUpdate
 from services.timesheet import entries as entry_service
@@ -74,6 +75,7 @@ class Entries(MethodView):
         )
         return [present(entry, user) for entry in page.items], list_headers(page)
 
+    @idempotent
     @blp.etag
     @blp.arguments(EntryCreate)
     @blp.response(201, EntryOut, headers=LOCATION)

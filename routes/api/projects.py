@@ -11,6 +11,7 @@ from models import Project
 from routes.api import problems
 from routes.api.auth import caller
 from routes.api.blueprint import Answer, created_links, resource_blueprint
+from routes.api.idempotency import idempotent
 from routes.api.paging import LIST_HEADERS, QUERY, list_headers, page_size
 from routes.api.schemas import ProjectCreate, ProjectListArgs, ProjectOut, ProjectUpdate
 from services import access
@@ -50,6 +51,7 @@ class Projects(MethodView):
         )
         return listing.page.items, list_headers(listing.page)
 
+    @idempotent
     @blp.etag
     @blp.arguments(ProjectCreate)
     @blp.response(201, ProjectOut, headers=LOCATION)

@@ -11,6 +11,7 @@ from flask.views import MethodView
 from routes.api import problems
 from routes.api.auth import caller
 from routes.api.blueprint import Answer, created_links, resource_blueprint
+from routes.api.idempotency import idempotent
 from routes.api.paging import LIST_HEADERS, QUERY, PageArgs, list_headers, page_size
 from routes.api.projects import ID as PROJECT_ID
 from routes.api.projects import name_problem, owned_project
@@ -41,6 +42,7 @@ class ProjectTasks(MethodView):
         page = task_service.list_tasks(project, page=args["page"], per_page=page_size(args))
         return page.items, list_headers(page)
 
+    @idempotent
     @blp.etag
     @blp.arguments(TaskCreate)
     @blp.response(201, TaskOut, headers=LOCATION)
