@@ -61,21 +61,18 @@ def resource_blueprint(name: str, description: str) -> Blueprint:
     return blueprint
 
 
-def guarded(operation_id: str) -> bool:
-    """Operations that need ``If-Match`` (named update..., delete..., remove...)."""
-    return operation_id.startswith(("update", "delete", "remove", "change"))
-
-
-def created_links(status: int, parameter: str, *operation_ids: str) -> dict[str, Any]:
+def created_links(
+    status: int, parameter: str, *operation_ids: str, if_match: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """OpenAPI links from a create's answer to the operations on the new resource (its ``id``
     fills ``parameter``), for ``@blp.doc(**created_links(...))``: clients and the stateful
-    fuzzer follow them (create, then read, change, delete). A change or a delete needs the
-    create's ``ETag`` in ``If-Match``: the link says so."""
+    fuzzer follow them (create, then read, change, delete). The operations in ``if_match`` need the
+    create's ``ETag`` in ``If-Match``: their link says so."""
     links = {
         operation_id[0].upper() + operation_id[1:]: {
             "operationId": operation_id,
             "parameters": {parameter: "$response.body#/id"}
-            | ({"header.If-Match": "$response.header.ETag"} if guarded(operation_id) else {}),
+            | ({"header.If-Match": "$response.header.ETag"} if operation_id in if_match else {}),
         }
         for operation_id in operation_ids
     }

@@ -81,7 +81,14 @@ class Entries(MethodView):
     @blp.response(201, EntryOut, headers=LOCATION)
     @blp.doc(
         operationId="createEntry",
-        **created_links(201, "entry_id", "getEntry", "updateEntry", "deleteEntry"),
+        **created_links(
+            201,
+            "entry_id",
+            "getEntry",
+            "updateEntry",
+            "deleteEntry",
+            if_match=("updateEntry", "deleteEntry"),
+        ),
     )
     def post(self, data: dict[str, Any]) -> Answer:
         """Log time on one of your open tasks."""

@@ -58,7 +58,13 @@ class Projects(MethodView):
     @blp.doc(
         operationId="createProject",
         **created_links(
-            201, "project_id", "getProject", "updateProject", "listTasks", "createTask"
+            201,
+            "project_id",
+            "getProject",
+            "updateProject",
+            "listTasks",
+            "createTask",
+            if_match=("updateProject",),
         ),
     )
     def post(self, data: dict[str, Any]) -> Answer:

@@ -46,7 +46,10 @@ class ProjectTasks(MethodView):
     @blp.etag
     @blp.arguments(TaskCreate)
     @blp.response(201, TaskOut, headers=LOCATION)
-    @blp.doc(operationId="createTask", **created_links(201, "task_id", "getTask", "updateTask"))
+    @blp.doc(
+        operationId="createTask",
+        **created_links(201, "task_id", "getTask", "updateTask", if_match=("updateTask",)),
+    )
     def post(self, data: dict[str, Any], project_id: int) -> Answer:
         """Create a task in a project."""
         project = owned_project(project_id)
