@@ -1,5 +1,5 @@
 """``Idempotency-Key`` on the API's creates (``routes/api/idempotency.py``,
-``services/platform/idempotency.py``): a retry with the same key and body answers the first
+``services/tokens/idempotency.py``): a retry with the same key and body answers the first
 response (status, body, Location, ETag) and creates no second row; another body with the key is
 a 422; an error answer keeps nothing; keys expire and are cleaned up; two concurrent identical
 requests on PostgreSQL make one row."""

@@ -4,7 +4,7 @@ A request without the header runs as always. With it, the first request runs and
 (status, body, ``Location``, ``ETag``) is stored for the user and key; a retry with the same key
 and the same request gets that answer again (``Idempotent-Replayed: true``) and creates nothing.
 The same key with another request (path or body) is a 422. An error answer stores nothing: no
-row was made, so the retry runs again. The rules are in ``services/platform/idempotency.py``.
+row was made, so the retry runs again. The rules are in ``services/tokens/idempotency.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flask_smorest import Blueprint
 from models.idempotency_key import KEY_MAX_LENGTH
 from routes.api import problems
 from routes.api.auth import caller
-from services.platform import idempotency
+from services.tokens import idempotency
 
 HEADER = "Idempotency-Key"
 KEPT_HEADERS = ("Location", "ETag", "Content-Type")

@@ -20,10 +20,10 @@ from sqlalchemy import delete, select, update
 
 from extensions import db
 from models import Report
-from services.platform.idempotency import delete_expired_keys
 from services.platform.queue import enqueue
 from services.platform.transactions import begin_write
 from services.reports.exports import EXPORT_TASK, reports_folder
+from services.tokens.idempotency import delete_expired_keys
 
 log = logging.getLogger(__name__)
 
@@ -78,5 +78,5 @@ def run_cleanup(now: datetime | None = None) -> dict[str, int]:
     now = now or datetime.now(UTC)
     deleted = delete_expired_reports(now)
     requeued = requeue_stale_reports(now)
-    keys = delete_expired_keys(now)  # the API's idempotency keys (services/platform/idempotency.py)
+    keys = delete_expired_keys(now)  # the API's idempotency keys (services/tokens/idempotency.py)
     return {"deleted_reports": deleted, "requeued_reports": requeued, "expired_keys": keys}

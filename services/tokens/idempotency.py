@@ -29,6 +29,7 @@ from extensions import db
 from models import IdempotencyKey
 from models.columns import utcnow
 from models.idempotency_key import KEY_MAX_LENGTH
+from services import access
 
 POLL_SECONDS = 0.05
 
@@ -95,9 +96,7 @@ def _insert(user_id: int, key: str, print_: str) -> bool:
     now = utcnow()
     db.session.execute(
         delete(IdempotencyKey).where(
-            IdempotencyKey.user_id == user_id,
-            IdempotencyKey.key == key,
-            IdempotencyKey.expires_at <= now,
+            access.idempotency_key_of(user_id, key), IdempotencyKey.expires_at <= now
         )
     )
     max_age = int(current_app.config["IDEMPOTENCY_KEY_MAX_AGE"])
@@ -130,7 +129,7 @@ def _read(user_id: int, key: str) -> _Stored | None:
             IdempotencyKey.status,
             IdempotencyKey.body,
             IdempotencyKey.headers,
-        ).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+        ).where(access.idempotency_key_of(user_id, key))
     ).one_or_none()
     db.session.commit()  # end the read: the next poll sees the other request's commit
     if row is None:
@@ -140,9 +139,7 @@ def _read(user_id: int, key: str) -> _Stored | None:
 
 
 def remember(user_id: int, key: str, answer: Answer) -> None:
-    row = db.session.scalar(
-        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-    )
+    row = db.session.scalar(select(IdempotencyKey).where(access.idempotency_key_of(user_id, key)))
     if row is not None:
         row.status, row.body, row.headers = answer.status, answer.body, answer.headers
     db.session.commit()
@@ -152,9 +149,7 @@ def release(user_id: int, key: str) -> None:
     db.session.rollback()  # whatever the failed request left unsaved
     db.session.execute(
         delete(IdempotencyKey).where(
-            IdempotencyKey.user_id == user_id,
-            IdempotencyKey.key == key,
-            IdempotencyKey.status.is_(None),
+            access.idempotency_key_of(user_id, key), IdempotencyKey.status.is_(None)
         )
     )
     db.session.commit()
