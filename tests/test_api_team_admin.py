@@ -101,6 +101,10 @@ def test_create_a_team(any_app: Flask) -> None:
     assert client.get(created.headers["Location"], headers=member).get_json() == team
     empty = assert_problem(client.post("/api/v1/teams", json={"name": " "}, headers=member), 422)
     assert empty["errors"] == {"name": ["Enter a name for the team."]}
+    nul = client.post(
+        "/api/v1/teams", json={"name": "a\x00b"}, headers=member
+    )  # found by the fuzzer
+    assert "control or invisible" in assert_problem(nul, 422)["errors"]["name"][0]
     long = client.post("/api/v1/teams", json={"name": "x" * 500}, headers=member)
     assert "characters or fewer" in assert_problem(long, 422)["errors"]["name"][0]
     assert (

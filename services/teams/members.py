@@ -16,6 +16,7 @@ from models.columns import utcnow
 from models.membership import ROLES
 from services import access
 from services.accounts.teams import TEAM_NAME_MAX_LENGTH, found_team
+from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
 from services.platform.transactions import locked
 
 MAX_GRACE_DAYS = 3660
@@ -51,6 +52,8 @@ def clean_team_name(name: str) -> str:
         raise InvalidTeamField(
             "name", f"Keep the name to {TEAM_NAME_MAX_LENGTH} characters or fewer."
         )
+    if not is_printable(cleaned):  # a NUL cannot even be stored on PostgreSQL
+        raise InvalidTeamField("name", UNPRINTABLE_MESSAGE)
     return cleaned
 
 
