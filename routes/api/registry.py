@@ -6,10 +6,24 @@ from __future__ import annotations
 from flask import Flask
 
 from extensions import api
-from routes.api import approvals, docs, entries, projects, reports, tasks, teams, timer, weeks
+from routes.api import (
+    approvals,
+    docs,
+    entries,
+    invitations,
+    members,
+    projects,
+    reports,
+    tasks,
+    teams,
+    timer,
+    weeks,
+)
 
 RESOURCES = (
     teams.blp,
+    members.blp,
+    invitations.blp,
     approvals.blp,
     projects.blp,
     tasks.blp,

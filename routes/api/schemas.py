@@ -253,6 +253,36 @@ class RejectBody(ma.Schema):
     comment = fields.String(required=True, metadata={"description": "What needs to change"})
 
 
+# --- Team administration ------------------------------------------------------------------------
+
+
+class TeamCreate(ma.Schema):
+    name = fields.String(required=True)
+
+
+class RoleChange(ma.Schema):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class InvitationCreate(ma.Schema):
+    email = fields.String(required=True)
+    role = fields.String(load_default="member", validate=validate.OneOf(ROLES))
+
+
+@always_present
+class InvitationOut(ma.Schema):
+    id = fields.Integer()
+    team_id = fields.Integer()
+    email = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    invited_by_id = fields.Integer(allow_none=True)
+    created_at = fields.AwareDateTime()
+    expires_at = fields.AwareDateTime()
+    accepted_at = fields.AwareDateTime(allow_none=True)
+    revoked_at = fields.AwareDateTime(allow_none=True)
+    open = fields.Boolean(metadata={"description": "Neither used nor revoked (see expires_at)"})
+
+
 # --- Timer --------------------------------------------------------------------------------------
 
 
