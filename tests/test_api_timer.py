@@ -139,3 +139,19 @@ def test_a_stop_into_a_locked_week_is_409_and_keeps_the_timer(app: Flask) -> Non
     assert "locked" in locked["detail"]
     assert count(app, TimeEntry) == 0
     assert client.get("/api/v1/timer", headers=headers).status_code == 200
+
+
+def test_a_retried_stop_with_its_key_answers_the_logged_entries_again(any_app: Flask) -> None:
+    owner = owner_with_task(any_app)
+    client = any_app.test_client()
+    start = {"task_id": owner.task_id}
+    assert client.post("/api/v1/timer", json=start, headers=owner.headers).status_code == 201
+    backdate_running_timer(any_app, owner.user_id, 30)
+    keyed = {**owner.headers, "Idempotency-Key": "stop-1"}
+    first = client.post("/api/v1/timer/stop", headers=keyed)
+    again = client.post("/api/v1/timer/stop", headers=keyed)
+    assert first.status_code == again.status_code == 200
+    assert again.get_json() == first.get_json() and again.headers["Idempotent-Replayed"] == "true"
+    assert count(any_app, TimeEntry) == len(first.get_json()["entries"]) >= 1
+    unkeyed = assert_problem(client.post("/api/v1/timer/stop", headers=owner.headers), 409)
+    assert "No timer is running" in unkeyed["detail"]

@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from extensions import db
-from models import Invitation
+from models import Invitation, Timer
 from models.columns import utcnow
 from services.teams.invitations import hash_token
 from tests.architecture.test_config import production
@@ -81,6 +81,9 @@ def every_page(app: Flask) -> tuple[FlaskClient, list[str]]:
     ids = {"project_id": project_id, "task_id": task_id, "entry_id": entry_id}
     ids["report_id"] = report_id
     ids["invitation_id"] = add_invitation(app, team_of(app, user_id), user_id)
+    with app.app_context():  # a running timer (its API resource is a 404 without one)
+        db.session.add(Timer(user_id=user_id, task_id=task_id, started_at=utcnow()))
+        db.session.commit()
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or set()) or rule.endpoint == "static":

@@ -2,7 +2,9 @@
 
 The same service as the top bar's timer (services/timesheet/timer.py): stopping logs the run as
 time entries, split at local midnight and capped at the daily limit, with every entry rule.
-A timer that is already running, or none running, is the timer's state: 409, not 422.
+A timer that is already running, or none running, is the timer's state: 409, not 422. Start and
+stop take an ``Idempotency-Key``: a stop retried after a lost answer gets the logged entries
+again, not "no timer is running".
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from routes.api import problems
 from routes.api.auth import caller
 from routes.api.blueprint import Answer, resource_blueprint
 from routes.api.entries import entry_problem, present
+from routes.api.idempotency import idempotent
 from routes.api.schemas import TimerOut, TimerStart, TimerStopOut
 from services.timesheet import timer as timer_service
 from services.timesheet.dates import utc_to_local
@@ -63,6 +66,7 @@ class RunningTimer(MethodView):
         timer = timer_service.running_timer(user.id)
         return present_timer(timer, user) if timer is not None else none_running()
 
+    @idempotent
     @blp.arguments(TimerStart)
     @blp.response(201, TimerOut, headers=LOCATION)
     @blp.alt_response(409, description="A timer is already running", **CONFLICT)
@@ -90,6 +94,7 @@ class RunningTimer(MethodView):
 
 @blp.route("/timer/stop")
 class StopTimer(MethodView):
+    @idempotent
     @blp.response(200, TimerStopOut)
     @blp.alt_response(
         409, description="No timer is running, or a day it covers is locked", **CONFLICT
