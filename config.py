@@ -204,6 +204,10 @@ class BaseConfig:
     }
     API_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100
+    # Idempotency-Key on API creates: how long a key (and the answer it got) is kept, and how
+    # long a retry waits for the first request with its key to finish before answering 409.
+    IDEMPOTENCY_KEY_MAX_AGE = 24 * 3600
+    IDEMPOTENCY_WAIT_SECONDS = 5.0
     # Production refuses insecure settings at start (see check_settings).
     ENFORCE_SECURE_SETTINGS = False
 

@@ -7,6 +7,7 @@ it is.
 """
 
 from models.api_token import ApiToken
+from models.idempotency_key import IdempotencyKey
 from models.invitation import Invitation
 from models.membership import Membership
 from models.project import Project
@@ -23,6 +24,7 @@ from models.worker_heartbeat import WorkerHeartbeat
 
 __all__ = [
     "ApiToken",
+    "IdempotencyKey",
     "Invitation",
     "Membership",
     "Project",

@@ -23,6 +23,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from extensions import db
 from models import (
     ApiToken,
+    IdempotencyKey,
     Membership,
     Project,
     Report,
@@ -266,6 +267,12 @@ def reports_of(user_id: int) -> Select[Report]:
 def tokens_of(user_id: int) -> Select[ApiToken]:
     """The personal access tokens this user may see and revoke (their own)."""
     return select(ApiToken).where(ApiToken.user_id == user_id)
+
+
+def idempotency_key_of(user_id: int, key: str) -> ColumnElement[bool]:
+    """A WHERE clause: this user's idempotency key (keys are per user: another user's same key is
+    another key)."""
+    return (IdempotencyKey.user_id == user_id) & (IdempotencyKey.key == key)
 
 
 def is_possible_id(value: object) -> bool:

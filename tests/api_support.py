@@ -62,3 +62,16 @@ def assert_problem(response, status: int) -> dict:
     assert body["status"] == status
     assert {"type", "title", "status", "detail"} <= set(body)
     return body
+
+
+def fresh(client, url: str, headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` with ``If-Match`` set to the ETag a GET of ``url`` answers now: what a client
+    sends with a change (PATCH, DELETE) to the object it just read."""
+    read = client.get(url, headers=headers)
+    assert read.status_code == 200 and read.headers.get("ETag"), read.get_data(as_text=True)
+    return {**headers, "If-Match": read.headers["ETag"]}
+
+
+def any_tag(headers: dict[str, str]) -> dict[str, str]:
+    """``If-Match: *``: matches whatever the object is now (for tests about something else)."""
+    return {**headers, "If-Match": "*"}

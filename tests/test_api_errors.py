@@ -40,13 +40,21 @@ def test_malformed_json_is_a_400_problem(app: Flask) -> None:
 
 @pytest.mark.parametrize(
     ("data", "content_type"),
-    [("name=Gemini", "application/x-www-form-urlencoded"), ("Gemini", "text/plain"), ("", None)],
+    [("name=Gemini", "application/x-www-form-urlencoded"), ("Gemini", "text/plain")],
 )
 def test_a_body_that_is_not_json_is_a_415_problem(app: Flask, data: str, content_type) -> None:
     owner = owner_with_task(app)
-    headers = {**owner.headers, **({"Content-Type": content_type} if content_type else {})}
+    headers = {**owner.headers, "Content-Type": content_type}
     response = app.test_client().post("/api/v1/projects", data=data, headers=headers)
     assert_problem(response, 415)
+
+
+def test_no_body_at_all_is_missing_fields_not_a_wrong_type(app: Flask) -> None:
+    """A POST with no body is fine for an action (``POST /timer/stop``); where fields are
+    required, it is a 422 naming them."""
+    owner = owner_with_task(app)
+    response = app.test_client().post("/api/v1/projects", headers=owner.headers)
+    assert "name" in assert_problem(response, 422)["errors"]
 
 
 def test_invalid_fields_are_a_422_problem_with_field_errors(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """The example in docs/api.md, run as written: a token created on the tokens page, this week's
-entries listed, an entry logged. httpx talks to the app in-process (WSGITransport), so the
+entries listed, an entry logged (and retried with its Idempotency-Key), then changed with
+If-Match. httpx talks to the app in-process (WSGITransport), so the
 documentation cannot drift from the API without this test failing."""
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import httpx
 import pytest
 from flask import Flask
 
+from models import TimeEntry
 from tests.conftest import login, make_user
 from tests.test_api_tokens_page import SECRET
-from tests.timesheet_support import add_project, add_task
+from tests.timesheet_support import add_project, add_task, count
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 BLOCK = re.compile(r"<!-- example: start -->\s*```python\n(.*?)```\s*<!-- example: end -->", re.S)
@@ -52,4 +54,5 @@ def test_the_documented_example_works(
     printed = capsys.readouterr().out
     location = re.search(r"logged (\S+)", printed)[1]
     entry = browser.get(location).get_json()  # the session may read the API
-    assert entry["minutes"] == 90 and entry["note"] == "review"
+    assert entry["minutes"] == 75 and entry["note"] == "review"
+    assert count(any_app, TimeEntry) == 1  # the retry created nothing

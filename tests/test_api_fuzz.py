@@ -83,6 +83,7 @@ class Calls:
 
     def __init__(self) -> None:
         self.seen: set[tuple[str, str, int]] = set()
+        self.keys = 0  # Idempotency-Keys handed out
 
 
 def start_over(app: Flask, owner: Owner) -> None:
@@ -121,6 +122,17 @@ def run_stateful(app: Flask, owner: Owner, examples: int, steps: int) -> Calls:
             # random id and a random date-time almost never are: a well-formed create gets both,
             # so that creates succeed and the links after them (read, change, delete) get
             # followed. The stateless run fuzzes these fields as they come.
+            # Only a case meant to be valid is completed: one meant to be invalid (a task id
+            # beyond the integer column) must stay invalid, or its 201 would be called a failure.
+            meta = case.meta
+            if meta is None or meta.generation.mode != GenerationMode.POSITIVE:
+                return
+            # A random Idempotency-Key repeats across scenarios ("0"): with another body that is
+            # rightly a 422, and with the same body a replay. A new key for each create keeps
+            # creates creating.
+            if case.headers and "Idempotency-Key" in case.headers:
+                calls.keys += 1
+                case.headers["Idempotency-Key"] = f"stateful-{calls.keys}"
             body = case.body
             creates_entry = case.method.upper() == "POST" and case.path == "/api/v1/entries"
             if creates_entry and isinstance(body, dict) and isinstance(body.get("started_at"), str):

@@ -10,7 +10,7 @@ from flask import Flask
 from extensions import db
 from models import Project, Report, Task, TimeEntry
 from services.reports import exports
-from tests.api_support import assert_problem, owner_with_task
+from tests.api_support import any_tag, assert_problem, fresh, owner_with_task
 from tests.timesheet_support import add_entry, count, snapshot
 
 MONDAY = date(2026, 11, 16)
@@ -30,10 +30,11 @@ def test_projects_create_read_rename_archive(any_app: Flask) -> None:
     assert project["created_at"].endswith("+00:00")
     read = client.get(created.headers["Location"], headers=owner.headers)
     assert read.get_json() == project
+    assert read.headers["ETag"] == created.headers["ETag"]
     changed = client.patch(
         created.headers["Location"],
         json={"name": "Gemini 2", "archived": True},
-        headers=owner.headers,
+        headers={**owner.headers, "If-Match": created.headers["ETag"]},
     )
     assert changed.status_code == 200
     assert changed.get_json()["name"] == "Gemini 2" and changed.get_json()["archived"] is True
@@ -61,7 +62,7 @@ def test_project_names_follow_the_service_rules(any_app: Flask) -> None:
     missing = assert_problem(client.post("/api/v1/projects", json={}, headers=owner.headers), 422)
     assert "name" in missing["errors"]
     rename = client.patch(
-        f"/api/v1/projects/{owner.project_id}", json={"name": ""}, headers=owner.headers
+        f"/api/v1/projects/{owner.project_id}", json={"name": ""}, headers=any_tag(owner.headers)
     )
     assert_problem(rename, 422)
     assert snapshot(any_app) == before
@@ -88,7 +89,8 @@ def test_another_users_ids_are_404_and_unchanged(any_app: Flask) -> None:
         ("DELETE", f"/api/v1/entries/{entry_id}", None),
     ]
     for method, path, body in writes:
-        assert_problem(client.open(path, method=method, json=body, headers=other.headers), 404)
+        sent = client.open(path, method=method, json=body, headers=any_tag(other.headers))
+        assert_problem(sent, 404)
     # Logging time on someone else's task is refused like a task that does not exist.
     foreign = client.post(
         "/api/v1/entries",
@@ -111,7 +113,10 @@ def test_tasks_create_list_rename_close(any_app: Flask) -> None:
     assert created.status_code == 201
     task = created.get_json()
     assert task["project_id"] == owner.project_id
-    closed = client.patch(created.headers["Location"], json={"closed": True}, headers=owner.headers)
+    location = created.headers["Location"]
+    closed = client.patch(
+        location, json={"closed": True}, headers=fresh(client, location, owner.headers)
+    )
     assert closed.get_json()["closed"] is True
     listed = client.get(f"/api/v1/projects/{owner.project_id}/tasks", headers=owner.headers)
     assert [(t["name"], t["closed"]) for t in listed.get_json()] == [
@@ -142,10 +147,11 @@ def test_entries_log_read_change_delete_in_the_users_time_zone(any_app: Flask) -
     assert entry["minutes"] == 90 and entry["project_id"] == owner.project_id
     location = created.headers["Location"]
     assert client.get(location, headers=owner.headers).get_json() == entry
-    changed = client.patch(location, json={"minutes": 30}, headers=owner.headers).get_json()
+    tagged = {**owner.headers, "If-Match": created.headers["ETag"]}
+    changed = client.patch(location, json={"minutes": 30}, headers=tagged).get_json()
     assert changed["minutes"] == 30 and changed["started_at"] == entry["started_at"]
     assert changed["note"] == "late"
-    deleted = client.delete(location, headers=owner.headers)
+    deleted = client.delete(location, headers=fresh(client, location, owner.headers))
     assert deleted.status_code == 204 and deleted.data == b""
     assert_problem(client.get(location, headers=owner.headers), 404)
 

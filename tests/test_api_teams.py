@@ -9,7 +9,7 @@ from datetime import date
 
 from flask import Flask
 
-from tests.api_support import Owner, assert_problem, bearer, make_token, owner_with_task
+from tests.api_support import Owner, any_tag, assert_problem, bearer, make_token, owner_with_task
 from tests.conftest import make_user
 from tests.team_support import add_member, team_of
 from tests.timesheet_support import add_entry
@@ -145,10 +145,9 @@ def test_entry_writes_in_a_locked_week_are_a_409(any_app: Flask) -> None:
     new = {"task_id": owner.task_id, "started_at": "2026-11-17T09:00:00+00:00", "minutes": 30}
     created = client.post("/api/v1/entries", json=new, headers=owner.headers)
     assert "is locked (approved)" in assert_problem(created, 409)["detail"]
-    changed = client.patch(
-        f"/api/v1/entries/{entry_id}", json={"minutes": 5}, headers=owner.headers
-    )
+    tagged = any_tag(owner.headers)
+    changed = client.patch(f"/api/v1/entries/{entry_id}", json={"minutes": 5}, headers=tagged)
     assert_problem(changed, 409)
-    deleted = client.delete(f"/api/v1/entries/{entry_id}", headers=owner.headers)
+    deleted = client.delete(f"/api/v1/entries/{entry_id}", headers=tagged)
     assert_problem(deleted, 409)
     assert client.get(f"/api/v1/entries/{entry_id}", headers=owner.headers).status_code == 200

@@ -150,9 +150,16 @@ MATRIX: dict[str, tuple[str, str | None]] = {
     "api_reports.Reports": (API, None),
     "api_tasks.ProjectTasks": (API, "member"),
     "api_tasks.Task": (API, "member"),
-    "api_teams.Team": (API, "member"),
+    "api_invitations.Invitation": (API, "admin"),
+    "api_invitations.Invitations": (API, "admin"),
+    "api_members.Member": (API, "member"),  # read: member; change, remove: admin
+    "api_members.MemberOwner": (API, "owner"),
+    "api_teams.LeaveTeam": (API, "member"),
+    "api_teams.Team": (API, "member"),  # read: member; delete: owner
     "api_teams.TeamMembers": (API, "member"),
-    "api_teams.Teams": (API, None),
+    "api_teams.Teams": (API, None),  # create: anyone signed in
+    "api_timer.RunningTimer": (API, None),
+    "api_timer.StopTimer": (API, None),
     "api_weeks.Week": (API, None),
 }
 

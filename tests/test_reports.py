@@ -253,7 +253,7 @@ def test_cleanup_deletes_old_reports_and_files_and_requeues_stale_ones(
         (folder / f"report-{old}.csv").write_text("old")
         (folder / f"report-{fresh}.csv").write_text("fresh")
         result = cleanup.run_cleanup(now)
-        assert result == {"deleted_reports": 1, "requeued_reports": 1}
+        assert result == {"deleted_reports": 1, "requeued_reports": 1, "expired_keys": 0}
         assert db.session.get(Report, old) is None
         assert sorted(p.name for p in folder.iterdir()) == [f"report-{fresh}.csv"]
     assert queued == [("reports.export", stale)]

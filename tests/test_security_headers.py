@@ -8,15 +8,20 @@ keeps them out of the templates, the browser suite checks that no page reports a
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from extensions import db
+from models import Invitation, Timer
+from models.columns import utcnow
+from services.teams.invitations import hash_token
 from tests.architecture.test_config import production
 from tests.conftest import ROOT
+from tests.team_support import team_of
 from tests.timesheet_support import add_entry, add_project, add_report, add_task, signed_in
 from wiring.security_headers import CONTENT_SECURITY_POLICY
 
@@ -51,6 +56,21 @@ def test_the_policy_allows_nothing_inline_and_no_framing() -> None:
     assert "unsafe-eval" not in CONTENT_SECURITY_POLICY
 
 
+def add_invitation(app: Flask, team_id: int, inviter_id: int) -> int:
+    with app.app_context():
+        invitation = Invitation(
+            team_id=team_id,
+            email="nia@example.com",
+            role="member",
+            token_hash=hash_token("t" * 43),
+            expires_at=utcnow() + timedelta(days=1),
+            invited_by_id=inviter_id,
+        )
+        db.session.add(invitation)
+        db.session.commit()
+        return invitation.id
+
+
 def every_page(app: Flask) -> tuple[FlaskClient, list[str]]:
     """A client signed in as the owner of one of everything, and the path of every GET page."""
     client, user_id = signed_in(app)
@@ -60,6 +80,10 @@ def every_page(app: Flask) -> tuple[FlaskClient, list[str]]:
     report_id = add_report(app, user_id)
     ids = {"project_id": project_id, "task_id": task_id, "entry_id": entry_id}
     ids["report_id"] = report_id
+    ids["invitation_id"] = add_invitation(app, team_of(app, user_id), user_id)
+    with app.app_context():  # a running timer (its API resource is a 404 without one)
+        db.session.add(Timer(user_id=user_id, task_id=task_id, started_at=utcnow()))
+        db.session.commit()
     paths = []
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or set()) or rule.endpoint == "static":

@@ -5,7 +5,7 @@ project bumps the version of every user whose week shows it (services/platform/d
 so a cached body is never served after a write. Existing rows start at 0; batch mode for SQLite.
 
 Revision ID: 7c3d9e1f4a20
-Revises: d23b7738d441
+Revises: 34261e1d0ec0
 Create Date: 2026-11-22 18:30:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "7c3d9e1f4a20"
-down_revision = "d23b7738d441"
+down_revision = "34261e1d0ec0"
 branch_labels = None
 depends_on = None
 

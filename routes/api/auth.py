@@ -79,10 +79,15 @@ def guard() -> Response | None:
                 "This token may only read. Create a token with read and write access.",
                 type_=problems.READ_ONLY_TOKEN,
             )
-        if request.method in BODY_METHODS and not request.is_json:
+        if request.method in BODY_METHODS and has_body() and not request.is_json:
             return problems.problem(415, "Send the body as JSON (Content-Type: application/json).")
     g.api_caller = caller
     return None
+
+
+def has_body() -> bool:
+    """A body is on its way: an action such as ``POST /timer/stop`` may come with none at all."""
+    return bool(request.content_length) or "Transfer-Encoding" in request.headers
 
 
 def caller() -> User:

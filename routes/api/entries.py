@@ -16,6 +16,7 @@ from models import TimeEntry, User
 from routes.api import problems
 from routes.api.auth import caller
 from routes.api.blueprint import Answer, created_links, resource_blueprint
+from routes.api.idempotency import idempotent
 from routes.api.paging import LIST_HEADERS, QUERY, list_headers, page_size
 from routes.api.schemas import EntryCreate, EntryListArgs, EntryOut, EntryUpdate
 from services.timesheet import entries as entry_service
@@ -74,11 +75,20 @@ class Entries(MethodView):
         )
         return [present(entry, user) for entry in page.items], list_headers(page)
 
+    @idempotent
+    @blp.etag
     @blp.arguments(EntryCreate)
     @blp.response(201, EntryOut, headers=LOCATION)
     @blp.doc(
         operationId="createEntry",
-        **created_links(201, "entry_id", "getEntry", "updateEntry", "deleteEntry"),
+        **created_links(
+            201,
+            "entry_id",
+            "getEntry",
+            "updateEntry",
+            "deleteEntry",
+            if_match=("updateEntry", "deleteEntry"),
+        ),
     )
     def post(self, data: dict[str, Any]) -> Answer:
         """Log time on one of your open tasks."""
@@ -92,6 +102,7 @@ class Entries(MethodView):
 
 @blp.route(f"/entries/{ID}", endpoint="Entry")
 class EntryItem(MethodView):
+    @blp.etag
     @blp.response(200, EntryOut)
     @blp.doc(operationId="getEntry")
     def get(self, entry_id: int) -> Answer:
@@ -100,16 +111,19 @@ class EntryItem(MethodView):
         entry = entry_service.get_entry_for(user.id, entry_id)
         return present(entry, user) if entry is not None else not_found()
 
+    @blp.etag
     @blp.arguments(EntryUpdate)
     @blp.response(200, EntryOut)
     @blp.doc(operationId="updateEntry")
     def patch(self, data: dict[str, Any], entry_id: int) -> Answer:
-        """Change an entry: the fields sent replace the stored ones."""
+        """Change an entry: the fields sent replace the stored ones. Send the ETag of your last
+        read in ``If-Match``."""
         user = caller()
-        entry = entry_service.get_entry_for(user.id, entry_id)
-        if entry is None:
-            return not_found()
         try:
+            entry = entry_service.get_entry_for(user.id, entry_id, lock=True)
+            if entry is None:
+                return not_found()
+            blp.check_etag(present(entry, user), EntryOut)
             changes = entry_service.input_at(
                 user,
                 task_id=data.get("task_id", entry.task_id),
@@ -122,6 +136,7 @@ class EntryItem(MethodView):
             return entry_problem(error)
         return present(entry, user)
 
+    @blp.etag
     @blp.response(204)
     @blp.alt_response(
         409,
@@ -131,12 +146,13 @@ class EntryItem(MethodView):
     )
     @blp.doc(operationId="deleteEntry")
     def delete(self, entry_id: int) -> Answer:
-        """Delete an entry."""
+        """Delete an entry. Send the ETag of your last read in ``If-Match``."""
         user = caller()
-        entry = entry_service.get_entry_for(user.id, entry_id)
-        if entry is None:
-            return not_found()
         try:
+            entry = entry_service.get_entry_for(user.id, entry_id, lock=True)
+            if entry is None:
+                return not_found()
+            blp.check_etag(present(entry, user), EntryOut)
             entry_service.delete_entry(user, entry)
         except EntryError as error:
             return entry_problem(error)

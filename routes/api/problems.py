@@ -23,6 +23,23 @@ READ_ONLY_TOKEN = "/api/v1/docs#problem-read-only-token"  # noqa: S105 (a URI)
 COOKIE_WRITE = "/api/v1/docs#problem-cookie-write"
 CONFLICT = "/api/v1/docs#problem-conflict"
 MALFORMED_JSON = "/api/v1/docs#problem-malformed-json"
+STALE = "/api/v1/docs#problem-stale"
+IF_MATCH_REQUIRED = "/api/v1/docs#problem-if-match-required"
+IDEMPOTENCY = "/api/v1/docs#problem-idempotency-key"
+
+# The ETag answers (flask-smorest raises them; the detail says what to do).
+PRECONDITIONS = {
+    412: (
+        STALE,
+        "It changed since you read it (its ETag is not the one in If-Match): nothing was "
+        "changed. Read it again, then send your change with the new ETag.",
+    ),
+    428: (
+        IF_MATCH_REQUIRED,
+        "Send If-Match with the ETag of your last read, so that you do not overwrite a change "
+        "you have not seen.",
+    ),
+}
 
 TITLES = {
     400: "Bad Request",
@@ -31,9 +48,11 @@ TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    412: "Precondition Failed",
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    428: "Precondition Required",
     429: "Too Many Requests",
     500: "Internal Server Error",
     503: "Service Unavailable",
@@ -109,6 +128,9 @@ def from_http_exception(error: HTTPException) -> Response:
             headers["Allow"] = allow
     if status == 422 and "messages" in data:
         return validation_problem(field_errors(data["messages"]))
+    if status in PRECONDITIONS:
+        type_, detail = PRECONDITIONS[status]
+        return problem(status, detail, type_=type_, headers=headers)
     if status == 400 and "messages" in data:  # webargs: the body is not JSON
         return problem(400, "The body is not valid JSON.", type_=MALFORMED_JSON, headers=headers)
     detail = data.get("message") or error.description or TITLES.get(status, "Error")

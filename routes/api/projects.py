@@ -11,6 +11,7 @@ from models import Project
 from routes.api import problems
 from routes.api.auth import caller
 from routes.api.blueprint import Answer, created_links, resource_blueprint
+from routes.api.idempotency import idempotent
 from routes.api.paging import LIST_HEADERS, QUERY, list_headers, page_size
 from routes.api.schemas import ProjectCreate, ProjectListArgs, ProjectOut, ProjectUpdate
 from services import access
@@ -50,12 +51,20 @@ class Projects(MethodView):
         )
         return listing.page.items, list_headers(listing.page)
 
+    @idempotent
+    @blp.etag
     @blp.arguments(ProjectCreate)
     @blp.response(201, ProjectOut, headers=LOCATION)
     @blp.doc(
         operationId="createProject",
         **created_links(
-            201, "project_id", "getProject", "updateProject", "listTasks", "createTask"
+            201,
+            "project_id",
+            "getProject",
+            "updateProject",
+            "listTasks",
+            "createTask",
+            if_match=("updateProject",),
         ),
     )
     def post(self, data: dict[str, Any]) -> Answer:
@@ -69,20 +78,24 @@ class Projects(MethodView):
 
 @blp.route(f"/projects/{ID}", endpoint="Project")
 class ProjectItem(MethodView):
+    @blp.etag
     @blp.response(200, ProjectOut)
     @blp.doc(operationId="getProject")
     def get(self, project_id: int) -> Answer:
         """Read a project."""
         return owned_project(project_id) or not_found()
 
+    @blp.etag
     @blp.arguments(ProjectUpdate)
     @blp.response(200, ProjectOut)
     @blp.doc(operationId="updateProject")
     def patch(self, data: dict[str, Any], project_id: int) -> Answer:
-        """Rename, archive or unarchive a project."""
-        project = owned_project(project_id)
+        """Rename, archive or unarchive a project. Send the ETag of your last read in
+        ``If-Match``."""
+        project = project_service.get_project_for(caller().id, project_id, lock=True)
         if project is None:
             return not_found()
+        blp.check_etag(project, ProjectOut)
         try:
             return project_service.update_project(
                 caller(), project, name=data.get("name"), archived=data.get("archived")

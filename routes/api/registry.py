@@ -6,14 +6,29 @@ from __future__ import annotations
 from flask import Flask
 
 from extensions import api
-from routes.api import approvals, docs, entries, projects, reports, tasks, teams, weeks
+from routes.api import (
+    approvals,
+    docs,
+    entries,
+    invitations,
+    members,
+    projects,
+    reports,
+    tasks,
+    teams,
+    timer,
+    weeks,
+)
 
 RESOURCES = (
     teams.blp,
+    members.blp,
+    invitations.blp,
     approvals.blp,
     projects.blp,
     tasks.blp,
     entries.blp,
+    timer.blp,
     weeks.blp,
     reports.blp,
 )

@@ -13,6 +13,7 @@ from models import Report
 from routes.api import problems
 from routes.api.auth import caller
 from routes.api.blueprint import Answer, created_links, resource_blueprint
+from routes.api.idempotency import idempotent
 from routes.api.paging import LIST_HEADERS, QUERY, PageArgs, list_headers, page_size
 from routes.api.schemas import ReportCreate, ReportOut
 from services.platform.queue import QueueUnavailable
@@ -59,6 +60,7 @@ class Reports(MethodView):
         page = exports.list_reports(caller().id, page=args["page"], per_page=page_size(args))
         return [present(report) for report in page.items], list_headers(page)
 
+    @idempotent
     @blp.arguments(ReportCreate)
     @blp.response(202, ReportOut, headers=LOCATION)
     @blp.doc(

@@ -251,3 +251,60 @@ class ApprovalOut(ma.Schema):
 
 class RejectBody(ma.Schema):
     comment = fields.String(required=True, metadata={"description": "What needs to change"})
+
+
+# --- Team administration ------------------------------------------------------------------------
+
+
+class TeamCreate(ma.Schema):
+    name = fields.String(required=True)
+
+
+class RoleChange(ma.Schema):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class InvitationCreate(ma.Schema):
+    email = fields.String(required=True)
+    role = fields.String(load_default="member", validate=validate.OneOf(ROLES))
+
+
+@always_present
+class InvitationOut(ma.Schema):
+    id = fields.Integer()
+    team_id = fields.Integer()
+    email = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    invited_by_id = fields.Integer(allow_none=True)
+    created_at = fields.AwareDateTime()
+    expires_at = fields.AwareDateTime()
+    accepted_at = fields.AwareDateTime(allow_none=True)
+    revoked_at = fields.AwareDateTime(allow_none=True)
+    open = fields.Boolean(metadata={"description": "Neither used nor revoked (see expires_at)"})
+
+
+# --- Timer --------------------------------------------------------------------------------------
+
+
+@always_present
+class TimerOut(ma.Schema):
+    task_id = fields.Integer()
+    project_id = fields.Integer()
+    note = fields.String()
+    started_at = fields.AwareDateTime(metadata={"description": "In the user's time zone"})
+    elapsed_seconds = fields.Integer()
+
+
+class TimerStart(ma.Schema):
+    task_id = an_id(required=True)
+    note = fields.String(load_default="", metadata={"description": "Becomes the entries' note"})
+
+
+@always_present
+class TimerStopOut(ma.Schema):
+    entries = fields.List(
+        fields.Nested(EntryOut), metadata={"description": "One per local day the run covered"}
+    )
+    capped_minutes = fields.Integer(
+        metadata={"description": "Time cut off by the 24 h daily limit (not logged)"}
+    )

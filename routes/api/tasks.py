@@ -11,6 +11,7 @@ from flask.views import MethodView
 from routes.api import problems
 from routes.api.auth import caller
 from routes.api.blueprint import Answer, created_links, resource_blueprint
+from routes.api.idempotency import idempotent
 from routes.api.paging import LIST_HEADERS, QUERY, PageArgs, list_headers, page_size
 from routes.api.projects import ID as PROJECT_ID
 from routes.api.projects import name_problem, owned_project
@@ -41,9 +42,14 @@ class ProjectTasks(MethodView):
         page = task_service.list_tasks(project, page=args["page"], per_page=page_size(args))
         return page.items, list_headers(page)
 
+    @idempotent
+    @blp.etag
     @blp.arguments(TaskCreate)
     @blp.response(201, TaskOut, headers=LOCATION)
-    @blp.doc(operationId="createTask", **created_links(201, "task_id", "getTask", "updateTask"))
+    @blp.doc(
+        operationId="createTask",
+        **created_links(201, "task_id", "getTask", "updateTask", if_match=("updateTask",)),
+    )
     def post(self, data: dict[str, Any], project_id: int) -> Answer:
         """Create a task in a project."""
         project = owned_project(project_id)
@@ -58,20 +64,23 @@ class ProjectTasks(MethodView):
 
 @blp.route(f"/tasks/{ID}", endpoint="Task")
 class TaskItem(MethodView):
+    @blp.etag
     @blp.response(200, TaskOut)
     @blp.doc(operationId="getTask")
     def get(self, task_id: int) -> Answer:
         """Read a task."""
         return task_service.get_task_for(caller().id, task_id) or not_found()
 
+    @blp.etag
     @blp.arguments(TaskUpdate)
     @blp.response(200, TaskOut)
     @blp.doc(operationId="updateTask")
     def patch(self, data: dict[str, Any], task_id: int) -> Answer:
-        """Rename, close or reopen a task."""
-        task = task_service.get_task_for(caller().id, task_id)
+        """Rename, close or reopen a task. Send the ETag of your last read in ``If-Match``."""
+        task = task_service.get_task_for(caller().id, task_id, lock=True)
         if task is None:
             return not_found()
+        blp.check_etag(task, TaskOut)
         try:
             return task_service.update_task(
                 caller(), task, name=data.get("name"), closed=data.get("closed")

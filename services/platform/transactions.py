@@ -10,7 +10,9 @@ starts the transaction with ``BEGIN IMMEDIATE`` instead (the ``begin`` hook in
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, select
 from sqlalchemy.exc import OperationalError
 
 from extensions import db
@@ -18,6 +20,8 @@ from models import User
 
 # Execution option asking the SQLite engine to open the transaction with BEGIN IMMEDIATE.
 WRITE_LOCK = "timesheet_write_lock"
+
+T = TypeVar("T")
 
 
 class DatabaseBusy(RuntimeError):
@@ -67,3 +71,12 @@ def holds_write_lock() -> bool:
     return session.in_transaction() and bool(
         session.connection().get_execution_options().get(WRITE_LOCK)
     )
+
+
+def locked(query: Select[T], *of: Any) -> Select[T]:
+    """``query`` reading rows the caller is about to change after checking them (an ``If-Match``
+    precondition, say): ``FOR UPDATE`` of ``of`` on PostgreSQL (a second writer waits for this
+    one's commit and then reads the new row), the write lock first on SQLite (which ignores
+    ``FOR UPDATE``)."""
+    begin_write()
+    return query.with_for_update(of=list(of) or None)

@@ -19,6 +19,7 @@ from models.columns import name_key
 from services import access
 from services.platform.paging import paginate
 from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
+from services.platform.transactions import locked
 
 NAME_MAX_LENGTH = 100
 TASK_NAMES_SHOWN = 4  # open task names per row of the projects list
@@ -46,10 +47,13 @@ def clean_name(name: str) -> str:
     return cleaned
 
 
-def get_project_for(user_id: int, project_id: int) -> Project | None:
+def get_project_for(user_id: int, project_id: int, *, lock: bool = False) -> Project | None:
+    """One of the user's teams' projects. ``lock``: for a change checked against what is read
+    here (the API's If-Match): the row stays locked until the change commits."""
     if not access.is_possible_id(project_id):
         return None
-    return db.session.scalar(access.projects_of(user_id).where(Project.id == project_id))
+    query = access.projects_of(user_id).where(Project.id == project_id)
+    return db.session.scalar(locked(query, Project) if lock else query)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from models import Project, Task, User
 from models.columns import name_key
 from services import access
 from services.platform.paging import paginate
+from services.platform.transactions import locked
 from services.projects.projects import (
     NameTaken,
     clean_name,
@@ -20,10 +21,12 @@ from services.projects.projects import (
 )
 
 
-def get_task_for(user_id: int, task_id: int) -> Task | None:
+def get_task_for(user_id: int, task_id: int, *, lock: bool = False) -> Task | None:
+    """One of the user's teams' tasks. ``lock``: as ``get_project_for``."""
     if not access.is_possible_id(task_id):
         return None
-    return db.session.scalar(access.tasks_of(user_id).where(Task.id == task_id))
+    query = access.tasks_of(user_id).where(Task.id == task_id)
+    return db.session.scalar(locked(query, Task) if lock else query)
 
 
 def list_tasks(project: Project, *, page: int, per_page: int) -> Pagination:

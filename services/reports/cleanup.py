@@ -7,6 +7,7 @@
   The zero-server broker (kombu's SQLAlchemy transport) has no visibility timeout, so a message
   taken by a worker that was SIGKILLed is never redelivered; this is what finishes that report.
   (Password reset tokens are signed and stateless: there is nothing stored to expire.)
+- The API's idempotency keys older than ``IDEMPOTENCY_KEY_MAX_AGE``: deleted.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from models import Report
 from services.platform.queue import enqueue
 from services.platform.transactions import begin_write
 from services.reports.exports import EXPORT_TASK, reports_folder
+from services.tokens.idempotency import delete_expired_keys
 
 log = logging.getLogger(__name__)
 
@@ -76,4 +78,5 @@ def run_cleanup(now: datetime | None = None) -> dict[str, int]:
     now = now or datetime.now(UTC)
     deleted = delete_expired_reports(now)
     requeued = requeue_stale_reports(now)
-    return {"deleted_reports": deleted, "requeued_reports": requeued}
+    keys = delete_expired_keys(now)  # the API's idempotency keys (services/tokens/idempotency.py)
+    return {"deleted_reports": deleted, "requeued_reports": requeued, "expired_keys": keys}

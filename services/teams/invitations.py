@@ -25,7 +25,7 @@ from services import access
 from services.accounts import rules
 from services.accounts import users as accounts
 from services.platform import mail
-from services.teams.members import TeamError
+from services.teams.members import AboveOwnRole, InvalidTeamField, TeamConflict
 
 TOKEN_PATTERN_LENGTH = 43  # secrets.token_urlsafe(32)
 
@@ -60,18 +60,18 @@ def invite(
     try:
         email = rules.clean_new_email(email)
     except rules.InvalidAccountField as error:
-        raise TeamError(error.message) from None
+        raise InvalidTeamField("email", error.message) from None
     if role not in ROLES:
-        raise TeamError("Choose one of the roles.")
+        raise InvalidTeamField("role", "Choose one of the roles.")
     if access.rank(role) > access.rank(membership.role):
-        raise TeamError(f"You can invite up to your own role ({membership.role}).")
+        raise AboveOwnRole(f"You can invite up to your own role ({membership.role}).")
     already = db.session.scalar(
         select(Membership.id)
         .join(Membership.user)
         .where(Membership.team_id == team_id, Membership.left_at.is_(None), User.email == email)
     )
     if already is not None:
-        raise TeamError(f"{email} is a member of this team already.")
+        raise TeamConflict(f"{email} is a member of this team already.")
     token = secrets.token_urlsafe(32)
     max_age = int(current_app.config["TEAM_INVITATION_MAX_AGE"])
     invitation = Invitation(
@@ -96,15 +96,32 @@ def invite(
     return invitation
 
 
-def revoke(actor: User, team_id: int, invitation_id: int) -> Invitation:
+def team_invitations(actor: User, team_id: int) -> list[Invitation]:
+    """The open invitations of a team, for those who manage its members."""
     access.require_in_team(actor.id, team_id, "manage_members")
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.id == invitation_id, Invitation.team_id == team_id)
+    return open_invitations(team_id)
+
+
+def get_invitation(actor: User, team_id: int, invitation_id: int) -> Invitation:
+    """One invitation of the team (open, used or revoked), for those who manage its members;
+    LookupError for another team's or none."""
+    access.require_in_team(actor.id, team_id, "manage_members")
+    invitation = (
+        db.session.scalar(
+            select(Invitation).where(Invitation.id == invitation_id, Invitation.team_id == team_id)
+        )
+        if access.is_possible_id(invitation_id)
+        else None
     )
     if invitation is None:
         raise LookupError("no such invitation")
+    return invitation
+
+
+def revoke(actor: User, team_id: int, invitation_id: int) -> Invitation:
+    invitation = get_invitation(actor, team_id, invitation_id)
     if not invitation.open:
-        raise TeamError("This invitation was used or revoked already.")
+        raise TeamConflict("This invitation was used or revoked already.")
     invitation.revoked_at = utcnow()
     db.session.commit()
     return invitation

@@ -16,20 +16,44 @@ from models.columns import utcnow
 from models.membership import ROLES
 from services import access
 from services.accounts.teams import TEAM_NAME_MAX_LENGTH, found_team
+from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
+from services.platform.transactions import locked
 
 MAX_GRACE_DAYS = 3660
 
 
 class TeamError(ValueError):
-    """An action the rules refuse; the message says why (a flash or a form error)."""
+    """An action the rules refuse; the message says why (a flash or a form error). The kinds
+    below tell an interface which answer fits (the web pages flash them all alike)."""
+
+
+class InvalidTeamField(TeamError):
+    """A value that is not acceptable (API: 422 on ``field``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class TeamConflict(TeamError):
+    """The team's state refuses it now: the last owner, a member already, an invitation used
+    already, logged time (API: 409)."""
+
+
+class AboveOwnRole(TeamError):
+    """Granting a role higher than the actor's own (API: 403)."""
 
 
 def clean_team_name(name: str) -> str:
     cleaned = " ".join((name or "").split())
     if not cleaned:
-        raise TeamError("Enter a name for the team.")
+        raise InvalidTeamField("name", "Enter a name for the team.")
     if len(cleaned) > TEAM_NAME_MAX_LENGTH:
-        raise TeamError(f"Keep the name to {TEAM_NAME_MAX_LENGTH} characters or fewer.")
+        raise InvalidTeamField(
+            "name", f"Keep the name to {TEAM_NAME_MAX_LENGTH} characters or fewer."
+        )
+    if not is_printable(cleaned):  # a NUL cannot even be stored on PostgreSQL
+        raise InvalidTeamField("name", UNPRINTABLE_MESSAGE)
     return cleaned
 
 
@@ -73,17 +97,24 @@ def people(team_id: int) -> list[Membership]:
     )
 
 
-def _target(team_id: int, membership_id: int) -> Membership:
-    target = db.session.scalar(
-        select(Membership).where(
-            Membership.id == membership_id,
-            Membership.team_id == team_id,
-            Membership.left_at.is_(None),
-        )
+def member(team_id: int, membership_id: int, *, lock: bool = False) -> Membership:
+    """An active member of the team (LookupError: 404). The caller has checked that the actor
+    sees the team. ``lock``: for a change checked against what is read here (If-Match)."""
+    if not access.is_possible_id(membership_id):
+        raise LookupError("no such member")
+    query = select(Membership).where(
+        Membership.id == membership_id,
+        Membership.team_id == team_id,
+        Membership.left_at.is_(None),
     )
+    target = db.session.scalar(locked(query, Membership) if lock else query)
     if target is None:
         raise LookupError("no such member")
     return target
+
+
+def _target(team_id: int, membership_id: int) -> Membership:
+    return member(team_id, membership_id)
 
 
 def _owners(team_id: int) -> int:
@@ -103,7 +134,7 @@ def _owners(team_id: int) -> int:
 
 def _keep_an_owner(target: Membership) -> None:
     if target.role == "owner" and _owners(target.team_id) <= 1:
-        raise TeamError(
+        raise TeamConflict(
             "A team needs an owner: pass ownership to another member first (or delete the team)."
         )
 
@@ -118,7 +149,7 @@ def change_role(actor_user: User, team_id: int, membership_id: int, role: str) -
     actor = access.require_in_team(actor_user.id, team_id, "manage_members")
     target = _target(team_id, membership_id)
     if role not in ROLES:
-        raise TeamError("Choose one of the roles.")
+        raise InvalidTeamField("role", "Choose one of the roles.")
     _may_touch(actor, target)
     if role == "owner" and actor.role != "owner":
         raise access.NotAllowed("pass_ownership", actor.role)
@@ -153,7 +184,7 @@ def pass_ownership(actor_user: User, team_id: int, membership_id: int) -> Member
     actor = access.require_in_team(actor_user.id, team_id, "pass_ownership")
     target = _target(team_id, membership_id)
     if target.id == actor.id:
-        raise TeamError("You own this team already.")
+        raise TeamConflict("You own this team already.")
     target.role = "owner"
     actor.role = "admin"
     db.session.commit()
@@ -163,7 +194,9 @@ def pass_ownership(actor_user: User, team_id: int, membership_id: int) -> Member
 def set_grace(actor_user: User, team_id: int, days: int | None) -> Team:
     actor = access.require_in_team(actor_user.id, team_id, "team_settings")
     if days is not None and not 0 <= days <= MAX_GRACE_DAYS:
-        raise TeamError(f"Choose between 0 and {MAX_GRACE_DAYS} days, or leave it empty.")
+        raise InvalidTeamField(
+            "lock_after_days", f"Choose between 0 and {MAX_GRACE_DAYS} days, or leave it empty."
+        )
     actor.team.lock_after_days = days
     db.session.commit()
     return actor.team
@@ -181,7 +214,7 @@ def delete_team(actor_user: User, team_id: int) -> str:
         .limit(1)
     )
     if has_time is not None:
-        raise TeamError(
+        raise TeamConflict(
             "This team has logged time, which is kept as a record: archive its projects instead."
         )
     team_tasks = select(Task.id).join(Task.project).where(Project.team_id == team_id)

@@ -94,9 +94,13 @@ def input_at(
     )
 
 
-def get_entry_for(user_id: int, entry_id: int) -> TimeEntry | None:
+def get_entry_for(user_id: int, entry_id: int, *, lock: bool = False) -> TimeEntry | None:
+    """One of the user's entries. ``lock``: for a change checked against what is read here (the
+    API's If-Match): the user's writes are serialized first, as every entry write does."""
     if not access.is_possible_id(entry_id):
         return None
+    if lock:
+        _lock_user(user_id)
     return db.session.scalar(
         access.entries_of(user_id)
         .where(TimeEntry.id == entry_id)

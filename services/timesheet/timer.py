@@ -27,6 +27,7 @@ from models import Task, TimeEntry, Timer, User
 from models.time_entry import MINUTES_PER_DAY
 from models.timer import NOTE_LENGTH
 from services import access
+from services.platform.text import UNPRINTABLE_MESSAGE, is_printable
 from services.platform.transactions import DatabaseBusy, begin_write
 from services.projects import tasks as task_service
 from services.timesheet import entries as entry_service
@@ -35,7 +36,18 @@ from services.timesheet.entries import EntryInput
 
 
 class TimerError(ValueError):
-    """A start or stop that cannot happen; the message is for the user."""
+    """A start or stop that cannot happen; the message is for the user. ``field`` names the input
+    at fault (``task_id``, ``note``), or is None when the timer's state is (see TimerConflict)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class TimerConflict(TimerError):
+    """The state, not the input: a timer already runs, none runs, or another device is changing
+    it right now (the API answers 409)."""
 
 
 @dataclass(frozen=True)
@@ -73,20 +85,22 @@ def _begin_write() -> None:
     try:
         begin_write()
     except DatabaseBusy:
-        raise TimerError("The timer is being changed elsewhere right now. Try again.") from None
+        raise TimerConflict("The timer is being changed elsewhere right now. Try again.") from None
 
 
 def start_timer(user: User, task_id: int, note: str = "") -> Timer:
     _begin_write()
     note = (note or "").strip()
     if len(note) > NOTE_LENGTH:
-        raise TimerError(f"Keep the note to {NOTE_LENGTH} characters or fewer.")
+        raise TimerError(f"Keep the note to {NOTE_LENGTH} characters or fewer.", "note")
+    if not is_printable(note):
+        raise TimerError(UNPRINTABLE_MESSAGE, "note")
     task = task_service.get_open_task_for(user.id, task_id)
     if task is None:
-        raise TimerError("Choose one of your open tasks to start the timer on.")
+        raise TimerError("Choose one of your open tasks to start the timer on.", "task_id")
     running = running_timer(user.id)
     if running is not None:
-        raise TimerError(already_running(running))
+        raise TimerConflict(already_running(running))
     timer = Timer(user_id=user.id, task_id=task.id, note=note, started_at=datetime.now(UTC))
     db.session.add(timer)
     try:
@@ -95,7 +109,7 @@ def start_timer(user: User, task_id: int, note: str = "") -> Timer:
         # Another tab or device started one between our check and our insert: the index won.
         db.session.rollback()
         running = running_timer(user.id)
-        raise TimerError(already_running(running)) from None
+        raise TimerConflict(already_running(running)) from None
     return timer
 
 
@@ -112,7 +126,7 @@ def stop_timer(user: User, now: datetime | None = None) -> Stopped:
     now = now or datetime.now(UTC)
     timer = running_timer(user.id)
     if timer is None:
-        raise TimerError("No timer is running.")
+        raise TimerConflict("No timer is running.")
     # Claim the stop first: of two concurrent stops only one changes the row.
     claimed = db.session.execute(
         update(Timer)
@@ -122,7 +136,7 @@ def stop_timer(user: User, now: datetime | None = None) -> Stopped:
     )
     if getattr(claimed, "rowcount", 0) != 1:
         db.session.rollback()
-        raise TimerError("No timer is running: it was stopped elsewhere.")
+        raise TimerConflict("No timer is running: it was stopped elsewhere.")
     inputs, capped = [], 0
     logged_by_day: dict[date, int] = {}
     for part in split_by_day(timer.started_at, now, user.timezone):
