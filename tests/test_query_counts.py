@@ -202,6 +202,25 @@ OVER_BUDGET = {
 # a report that is not ready to download): its queries are counted all the same.
 
 
+def an_invitation(team_id: int, inviter_id: int) -> int:
+    """An open invitation to the team (in the caller's app context)."""
+    from models import Invitation
+    from models.columns import utcnow
+    from services.teams.invitations import hash_token
+
+    invitation = Invitation(
+        team_id=team_id,
+        email=f"invited-{inviter_id}@example.com",
+        role="member",
+        token_hash=hash_token(f"{inviter_id:t>43}"),
+        expires_at=utcnow() + timedelta(days=1),
+        invited_by_id=inviter_id,
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation.id
+
+
 def user_with_data(app: Flask, user_id: int, projects: int, tasks: int, entries: int) -> dict:
     """Ids of the user's first project, task, entry and report, after filling in that much."""
     from models import Report
@@ -216,7 +235,7 @@ def user_with_data(app: Flask, user_id: int, projects: int, tasks: int, entries:
         db.session.commit()
         from sqlalchemy import select
 
-        from models import Project, Task, TimeEntry
+        from models import Membership, Project, Task, TimeEntry
 
         def first(model: type, column) -> int:
             return db.session.scalar(select(model.id).where(column == user_id).order_by(model.id))
@@ -238,6 +257,13 @@ def user_with_data(app: Flask, user_id: int, projects: int, tasks: int, entries:
             "token": "not-a-reset-token",
             "team_id": personal_team_id(user_id),
             "user_id": user_id,
+            "membership_id": db.session.scalar(
+                select(Membership.id).where(
+                    Membership.user_id == user_id,
+                    Membership.team_id == personal_team_id(user_id),
+                )
+            ),
+            "invitation_id": an_invitation(personal_team_id(user_id), user_id),
             "week": "2026-W47",
         }
 
