@@ -114,6 +114,7 @@ def test_the_task_and_the_command_do_the_same(app: Flask) -> None:
     from tasks.accounts import delete_unconfirmed
 
     aged(app, "one@example.com", OLD)
+    app.extensions["celery"]  # this app's Celery current (see tests/test_celery_mail.py)
     with app.app_context():
         assert delete_unconfirmed() == 1
     aged(app, "two@example.com", OLD)

@@ -53,9 +53,15 @@ def test_backoff_doubles_and_is_capped() -> None:
 def run_sign_up_tasks(sent: list[tuple]) -> None:
     """Run the queued ``accounts.sign_up`` tasks here, as the worker would (then their mails
     are queued through the same fake)."""
+    from flask import current_app
+
     from services.accounts.users import SIGN_UP_TASK
     from tasks.accounts import sign_up
 
+    # A task called directly runs in the Flask app of the Celery app built last (Celery's
+    # current app); Celery is built on first use, so this app's is built here (else another
+    # test's app, and its database, would get the accounts).
+    current_app.extensions["celery"]
     for _name, *args in [item for item in sent if item[0] == SIGN_UP_TASK]:
         sign_up(*args)
 

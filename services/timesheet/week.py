@@ -38,11 +38,6 @@ class EntryRow:
     local_start: datetime
     local_end: datetime
 
-    @property
-    def times(self) -> str:
-        """``09:00-10:30`` (with an en dash), local wall-clock times."""
-        return f"{self.local_start:%H:%M}\u2013{self.local_end:%H:%M}"
-
 
 @dataclass
 class DaySummary:
