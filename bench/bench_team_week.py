@@ -11,10 +11,8 @@ per request (must be the same for every size: no N+1) and the median time.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
@@ -27,10 +25,9 @@ URL = "/team/week?week=2026-W47"
 def run(members: int, entries_each: int) -> tuple[int, float]:
     sys.path.insert(0, str(ROOT))
     from flask_migrate import upgrade
-    from sqlalchemy import event
 
     from app import create_app
-    from bench.seeding import signed_in_client, team_with_members
+    from bench.seeding import queries_and_median_ms, signed_in_client, team_with_members
     from extensions import db
 
     with tempfile.TemporaryDirectory() as folder:
@@ -45,18 +42,11 @@ def run(members: int, entries_each: int) -> tuple[int, float]:
             db.session.commit()
             engine = db.engine
         client = signed_in_client(app, owner_id)
-        statements: list[str] = []
-        assert client.get(URL).status_code == 200  # warm-up
-        event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-        timings = []
-        for _ in range(ROUNDS):
-            began = time.perf_counter()
-            assert client.get(URL).status_code == 200
-            timings.append(time.perf_counter() - began)
+        figures = queries_and_median_ms(client, URL, engine, ROUNDS)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-        return len(statements) // ROUNDS, statistics.median(timings) * 1000
+        return figures
 
 
 def main() -> None:

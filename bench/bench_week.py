@@ -11,10 +11,8 @@ Prints the queries per request (must be the same for every size: no N+1) and the
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
@@ -27,10 +25,9 @@ URL = "/week?week=2026-W47"
 def run(size: int) -> tuple[int, float]:
     sys.path.insert(0, str(ROOT))
     from flask_migrate import upgrade
-    from sqlalchemy import event
 
     from app import create_app
-    from bench.seeding import person_with_week, signed_in_client
+    from bench.seeding import person_with_week, queries_and_median_ms, signed_in_client
     from extensions import db
 
     with tempfile.TemporaryDirectory() as folder:
@@ -46,18 +43,11 @@ def run(size: int) -> tuple[int, float]:
             db.session.commit()
             engine = db.engine
         client = signed_in_client(app, user_id)
-        statements: list[str] = []
-        client.get(URL)  # warm-up
-        event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-        timings = []
-        for _ in range(ROUNDS):
-            began = time.perf_counter()
-            assert client.get(URL).status_code == 200
-            timings.append(time.perf_counter() - began)
+        figures = queries_and_median_ms(client, URL, engine, ROUNDS)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-        return len(statements) // ROUNDS, statistics.median(timings) * 1000
+        return figures
 
 
 def main() -> None:

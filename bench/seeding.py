@@ -4,14 +4,35 @@ members, a test client signed in as someone. Run inside an app context; the call
 
 from __future__ import annotations
 
+import statistics
+import time
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient
+    from sqlalchemy import Engine
 
     from models import Task, Team, User
+
+
+def queries_and_median_ms(
+    client: FlaskClient, url: str, engine: Engine, rounds: int
+) -> tuple[int, float]:
+    """GET ``url`` once to warm up, then ``rounds`` times: SQL statements per request and the
+    median latency in ms (in-process, through the test client)."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    assert client.get(url).status_code == 200  # warm-up
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    timings = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        assert client.get(url).status_code == 200
+        timings.append(time.perf_counter() - began)
+    return len(statements) // rounds, statistics.median(timings) * 1000
 
 
 def this_monday() -> date:

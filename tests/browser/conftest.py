@@ -262,17 +262,11 @@ def csp_violations(messages: list[str]) -> list[str]:
     return [text for text in messages if "Content Security Policy" in text]
 
 
-@pytest.fixture
-def page(live_server: LiveServer, browser) -> Iterator[object]:
-    """A fresh context (no cookies) on the live server. Any request that leaves 127.0.0.1 is
-    refused and fails the test: the pages must work offline; and no page visited may report a
-    Content-Security-Policy violation in the console. (``live_server`` comes first so the
-    browser, set up after it, closes its connections before the server stops.)"""
-    context = browser.new_context(
-        base_url=live_server.url, accept_downloads=True, viewport={"width": 1100, "height": 900}
-    )
+def offline_context(browser, live_server, outside: list[str], **options):
+    """A browser context on the live server where nothing leaves 127.0.0.1: a request elsewhere
+    is refused and its address put in ``outside`` (the caller asserts it stays empty)."""
+    context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
-    outside: list[str] = []
 
     def only_local(route) -> None:
         if urlsplit(route.request.url).hostname in ("127.0.0.1", None):
@@ -282,6 +276,23 @@ def page(live_server: LiveServer, browser) -> Iterator[object]:
             route.abort()
 
     context.route(re.compile(r"^https?://"), only_local)
+    return context
+
+
+@pytest.fixture
+def page(live_server: LiveServer, browser) -> Iterator[object]:
+    """A fresh context (no cookies) on the live server. Any request that leaves 127.0.0.1 is
+    refused and fails the test: the pages must work offline; and no page visited may report a
+    Content-Security-Policy violation in the console. (``live_server`` comes first so the
+    browser, set up after it, closes its connections before the server stops.)"""
+    outside: list[str] = []
+    context = offline_context(
+        browser,
+        live_server,
+        outside,
+        accept_downloads=True,
+        viewport={"width": 1100, "height": 900},
+    )
     page = context.new_page()
     console: list[str] = []
     page.on("console", lambda message: console.append(f"{page.url}: {message.text}"))

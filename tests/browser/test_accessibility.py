@@ -5,14 +5,12 @@ the internet while the pages are checked."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import PAGE_TIMEOUT_MS
+from tests.browser.conftest import offline_context
 from tests.browser.test_every_page_fits import pages_of_a_busy_user
 from tests.conftest import ROOT, require
 
@@ -28,18 +26,8 @@ def a11y_page(live_server, browser) -> Iterator[Page]:
     """Like the ``page`` fixture (offline: nothing leaves 127.0.0.1), but the context bypasses
     the app's Content-Security-Policy, which rightly refuses the inline script that Playwright
     injects axe-core with. The other browser tests keep checking the CSP."""
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
     outside: list[str] = []
-
-    def only_local(route) -> None:
-        if urlsplit(route.request.url).hostname in ("127.0.0.1", None):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route(re.compile(r"^https?://"), only_local)
+    context = offline_context(browser, live_server, outside, bypass_csp=True)
     try:
         yield context.new_page()
     finally:
