@@ -7,11 +7,13 @@ Starts the app under gunicorn (2 workers, production settings) on 127.0.0.1 agai
 database of its own (created on the server at BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
 postgresql://postgres@127.0.0.1/postgres, and dropped afterwards), seeded with one user who has 50
 entries this week over 4 projects x 3 tasks and one with 500; then a hello-world Flask app under the
-same gunicorn settings (the floor). Each page is loaded with wrk (-t2 -c8; installed from Debian's
-packages by scripts/install-bench-tools when missing), and one table is printed: requests/s, p50,
-p99, the ratio to the floor, SQL queries per request and the non-2xx count; the week rows come
-from the week cache (wrk revisits one page), the "cache off" rows from the same app started with
-FLASK_WEEK_CACHE_MAX_BYTES=0 (what the first visit after a write costs). Then cold start
+same gunicorn settings (the floor), and the floor with one ``SELECT 1`` per request
+(``bench/floor_db_app.py``: the ceiling of any page that reads the database). Each page is loaded
+with wrk (-t2 -c8; installed from Debian's packages by scripts/install-bench-tools when missing),
+and one table is printed: requests/s, p50, p99, the ratio to the floor, SQL queries per request
+and the non-2xx count; the week rows come from the week cache (wrk revisits one page), the "cache
+off" rows from the same app started with FLASK_WEEK_CACHE_MAX_BYTES=0 (what the first visit after
+a write costs). Then cold start
 (``create_app()`` in a fresh interpreter against ``import flask``) and the resident memory of one
 gunicorn worker after the load.
 """
@@ -50,6 +52,7 @@ BIN = Path(sys.executable).parent
 PASSWORD = "bench-password-123"
 TARGETS = {"/auth/login": 0.45, "week 50": 0.35, "API entries": 0.5, "team week": 0.2}
 TEAM_MEMBERS = 20
+ONE_QUERY_FLOOR = "floor + one query"
 
 
 @dataclass
@@ -326,6 +329,8 @@ def main() -> None:
         app_log, floor_log = Path(folder) / "app.log", Path(folder) / "floor.log"
         server = gunicorn("run:app", port, env, app_log)
         floor = gunicorn("bench.floor_app:app", floor_port, env, floor_log)
+        db_floor_port, db_floor_log = free_port(), Path(folder) / "floor_db.log"
+        db_floor = gunicorn("bench.floor_db_app:app", db_floor_port, env, db_floor_log)
         # The same app with the week cache off: what a visit after a write costs.
         uncached_port, uncached_log = free_port(), Path(folder) / "uncached.log"
         uncached_env = {**env, "FLASK_WEEK_CACHE_MAX_BYTES": "0"}
@@ -335,6 +340,7 @@ def main() -> None:
             uncached_base = f"http://127.0.0.1:{uncached_port}"
             wait_until_up(f"{base}/healthz", server, app_log)
             wait_until_up(f"http://127.0.0.1:{floor_port}/", floor, floor_log)
+            wait_until_up(f"http://127.0.0.1:{db_floor_port}/", db_floor, db_floor_log)
             wait_until_up(f"{uncached_base}/healthz", uncached, uncached_log)
             monday = date.today() - timedelta(days=date.today().weekday())
             this_week = f"from={monday}&to={monday + timedelta(days=6)}&limit=50"
@@ -350,6 +356,8 @@ def main() -> None:
             ]
             rows = [best_of(f"http://127.0.0.1:{floor_port}/", seconds, rounds, {})]
             rows[0].name, rows[0].queries = "hello-world floor", 0
+            rows.append(best_of(f"http://127.0.0.1:{db_floor_port}/", seconds, rounds, {}))
+            rows[1].name, rows[1].queries = ONE_QUERY_FLOOR, 1
             for name, path, email, headers in pages:
                 sent = {**headers, "Cookie": session_cookie(base, email)} if email else headers
                 row = best_of(base + path, seconds, rounds, sent)
@@ -364,7 +372,7 @@ def main() -> None:
                 rows.append(row)
             rss, pss = worker_memory_mb(server)
         finally:
-            for process in (server, floor, uncached):
+            for process in (server, floor, db_floor, uncached):
                 process.terminate()
                 process.wait(timeout=30)
         create, flask = cold_start(env, repeats)
@@ -376,6 +384,8 @@ def main() -> None:
     print(f"one gunicorn worker after the load: {rss:.1f} MB resident, {pss:.1f} MB PSS")
     week50 = next(r.rps for r in rows if r.name == "week 50") or 1.0
     week500 = next(r.rps for r in rows if r.name == "week 500")
+    ceiling = next(r.rps for r in rows if r.name == ONE_QUERY_FLOOR) / (rows[0].rps or 1.0)
+    print(f"one query per request caps a page at {ceiling:.3f} of the floor in this run")
     print(f"week 500 vs week 50: {week50 / (week500 or 1.0):.2f}x slower (target <= 1.5)")
     print(f"targets: cold start ratio <= 2.5, worker <= 70 MB resident; {platform_line()}")
     print(f"wrk -t2 -c8, {seconds} s x {rounds} rounds per page, gunicorn -w 2")

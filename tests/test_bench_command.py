@@ -32,6 +32,7 @@ def test_bench_run_quick_prints_the_table_for_every_page() -> None:
     out = result.stdout
     for page in (
         "hello-world floor",
+        "floor + one query",
         "/auth/login",
         "week 50",
         "week 500",
@@ -42,5 +43,6 @@ def test_bench_run_quick_prints_the_table_for_every_page() -> None:
         assert row, f"no row for {page}:\n{out}"
         assert int(row.group(1)) > 0, f"{page}: no request answered"
         assert int(row.group(3)) == 0, f"{page}: non-2xx answers"
+    assert re.search(r"one query per request caps a page at [\d.]+ of the floor", out)
     assert re.search(r"cold start: create_app\(\) [\d.]+ s, import flask [\d.]+ s", out)
     assert re.search(r"one gunicorn worker after the load: [\d.]+ MB resident", out)
