@@ -353,3 +353,105 @@ def test_the_timer_strips_task_choices_follow_the_teams_tasks(any_app: Flask) ->
         assert "Apollo — Fresh" in strip(member), f"new task missing on the {visit} visit"
     assert owner.post(f"/tasks/{ids['task']}/close").status_code == 302
     assert "Apollo — Design" not in strip(member)
+
+
+# --- The team week: cached under the data versions of its people -------------------------------
+
+TEAM_WEEK = "/team/week?week=2026-W47"
+
+
+def team_week_body(client: FlaskClient) -> str:
+    page = client.get(TEAM_WEEK)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    return text[text.index('<header class="page-head">') : text.index("</main>")]
+
+
+def team_setup(app: Flask) -> tuple[FlaskClient, FlaskClient, dict[str, int]]:
+    """Ada (the team's owner, 1:00 on Monday) and her admin, who looks at the team week."""
+    client, ids = setup_week(app)
+    boss, team = with_a_reviewer(app, ids["user"])
+    return client, boss, {**ids, "team": team}
+
+
+def new_entry_in_team(client: FlaskClient, boss: FlaskClient, ids: dict[str, int]) -> str:
+    create_entry(client, ids)
+    return '<td class="num"><strong>1:45</strong></td>'
+
+
+def week_submitted(client: FlaskClient, boss: FlaskClient, ids: dict[str, int]) -> str:
+    step(client, "/week/submit")
+    return "status-submitted"
+
+
+def week_approved(client: FlaskClient, boss: FlaskClient, ids: dict[str, int]) -> str:
+    step(client, "/week/submit")
+    step(boss, f"/team/people/{ids['user']}/week/approve")
+    return "status-approved"
+
+
+def project_renamed(client: FlaskClient, boss: FlaskClient, ids: dict[str, int]) -> str:
+    return rename_project(client, ids)
+
+
+def member_renamed(client: FlaskClient, boss: FlaskClient, ids: dict[str, int]) -> str:
+    response = client.post("/settings/", data=settings(name="Ada Lovelace"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return "Ada Lovelace"
+
+
+def member_joined(client: FlaskClient, boss: FlaskClient, ids: dict[str, int]) -> str:
+    from tests.team_support import add_member
+    from tests.timesheet_support import make_user
+
+    grace = make_user(client.application, email="grace@example.com", name="Grace")
+    add_member(client.application, ids["team"], grace)
+    return "Grace"
+
+
+def member_removed(client: FlaskClient, boss: FlaskClient, ids: dict[str, int]) -> str:
+    """The boss removes Carl, who logged time this week: he stays, as a former member."""
+    from tests.team_support import add_member
+    from tests.timesheet_support import make_user
+
+    app = client.application
+    carl = make_user(app, email="carl@example.com", name="Carl")
+    membership = add_member(app, ids["team"], carl)
+    add_entry(app, carl, ids["task"], MONDAY, "11:00", 30)
+    assert "Carl" in team_week_body(boss) and "former member" not in team_week_body(boss)
+    response = boss.post(f"/teams/{ids['team']}/members/{membership}/remove")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return "(former member)"
+
+
+TEAM_WRITES: dict[str, Callable[[FlaskClient, FlaskClient, dict[str, int]], str]] = {
+    "a member's entry": new_entry_in_team,
+    "a week submitted": week_submitted,
+    "a week approved": week_approved,
+    "a project renamed": project_renamed,
+    "a member renamed": member_renamed,
+    "a member joined": member_joined,
+    "a member removed": member_removed,
+}
+
+
+@pytest.mark.parametrize("write", list(TEAM_WRITES))
+def test_the_team_week_shows_every_write_at_once(any_app: Flask, write: str) -> None:
+    client, boss, ids = team_setup(any_app)
+    before = team_week_body(boss)
+    hits = any_app.extensions[EXTENSION_KEY].hits
+    assert team_week_body(boss) == before
+    assert any_app.extensions[EXTENSION_KEY].hits == hits + 1  # the revisit came from the cache
+    expected = TEAM_WRITES[write](client, boss, ids)
+    assert expected not in before
+    for visit in ("first", "second"):  # the second one may come from the cache again
+        assert expected in team_week_body(boss), f"{write}: stale team week on the {visit} visit"
+
+
+def test_a_team_week_revisit_runs_two_queries(app: Flask) -> None:
+    """The session's query and the people's versions: the grid itself is not read again."""
+    _, boss, _ = team_setup(app)
+    team_week_body(boss)
+    with counted_queries(app) as statements:
+        team_week_body(boss)
+    assert len(statements) == 2, statements

@@ -16,6 +16,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
+from models import Membership
+from routes.dashboard.week_cache import Body, page_around, split_body, week_cache
 from routes.team_context import team_required
 from routes.url_patterns import id_url
 from services.timesheet import approvals, team_week
@@ -47,13 +49,27 @@ def chosen_week(value: str | None) -> Week:
 def team_week_page() -> ResponseReturnValue:
     membership = team_required("see_team_time")
     week = chosen_week(request.args.get("week"))
-    grid = team_week.team_week(membership, week)
-    return render_template(
-        "approvals/team_week.html",
-        grid=grid,
+    team = membership.team
+    key = (
+        "team week",
+        team.id,
+        team.name,
+        week.label,
+        request.script_root,
+        team_week.team_version(membership),
+    )
+    body = week_cache().get_or_render(key, lambda: render_team_week(membership, week))
+    return page_around(b"".join(body), "approvals/team_week.html", week=week)
+
+
+def render_team_week(membership: Membership, week: Week) -> Body:
+    html = render_template(
+        "approvals/_team_week_body.html",
+        grid=team_week.team_week(membership, week),
         team=membership.team,
         person_url=id_url("approvals.person_week", "user_id", week=week.label),
     )
+    return split_body(html)
 
 
 @bp.get("/team/people/<int:user_id>/week")

@@ -8,7 +8,6 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -19,7 +18,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 
 from models import Membership
 from routes.dashboard.chart import week_chart
@@ -29,6 +27,7 @@ from routes.dashboard.week_cache import (
     HINT_SLOT,
     Body,
     fill_body,
+    page_around,
     split_body,
     week_cache,
 )
@@ -48,9 +47,6 @@ from services.timesheet.locks import utc_today
 from services.timesheet.week import summarize_week
 
 bp = Blueprint("dashboard", __name__)
-
-# Where the body goes in the page's shell (dashboard/week.html, the layout around it).
-BODY_SLOT = Markup("<!-- week body -->")
 
 
 @bp.get("/week")
@@ -73,16 +69,12 @@ def week() -> ResponseReturnValue:
         team_key(membership),
     )
     body = week_cache().get_or_render(key, lambda: render_body(chosen, today))
-    # The shell (layout, timer strip, flash messages, top bar) is rendered for every request;
-    # the body is put in as bytes, so a long week is not escaped, joined or encoded again.
-    shell = render_template("dashboard/week.html", week=chosen, body=BODY_SLOT)
-    head, _, tail = shell.partition(BODY_SLOT)
     filled = fill_body(body, generate_csrf())
     if HINT_SLOT_BYTES in filled:
         # An empty current week: its "getting started" hint depends on the team's tasks and the
         # role, which the key does not hold, so it is drawn for each request, outside the cache.
         filled = filled.replace(HINT_SLOT_BYTES, empty_week_hint(membership, today), 1)
-    return Response([head.encode(), filled, tail.encode()], mimetype="text/html")
+    return page_around(filled, "dashboard/week.html", week=chosen)
 
 
 HINT_SLOT_BYTES = HINT_SLOT.encode()

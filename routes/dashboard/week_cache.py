@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import current_app
+from flask import Response, current_app, render_template
 from markupsafe import Markup
 
 EXTENSION_KEY = "timesheet.week_cache"
@@ -27,6 +27,9 @@ CSRF_SLOT = "csrf-slot-4f9b2c1e"
 # Stands for the empty week's "getting started" hint (it reads the team's tasks and the role,
 # which the key does not hold): drawn per response, see routes/dashboard/views.py:week.
 HINT_SLOT = Markup("<!-- empty-week-hint-7d1e0a -->")
+
+# Where the body goes in its page's shell (the template around it: layout, timer strip, flashes).
+BODY_SLOT = Markup("<!-- cached body -->")
 
 Body = tuple[bytes, ...]  # the rendered body, UTF-8, split at CSRF_SLOT
 
@@ -37,6 +40,14 @@ def split_body(html: str) -> Body:
 
 def fill_body(body: Body, csrf_token: str) -> bytes:
     return csrf_token.encode().join(body)
+
+
+def page_around(filled: bytes, template: str, **context: object) -> Response:
+    """The page: ``template`` rendered for this request (its ``body`` is where the cached body
+    goes), with the body put in as bytes, so a long one is not escaped, joined or encoded again."""
+    shell = render_template(template, body=BODY_SLOT, **context)
+    head, _, tail = shell.partition(BODY_SLOT)
+    return Response([head.encode(), filled, tail.encode()], mimetype="text/html")
 
 
 class BodyCache:

@@ -119,6 +119,22 @@ def team_week(membership: Membership, week: Week) -> TeamWeek:
     return TeamWeek(week, shown, totals, per_day)
 
 
+def team_version(membership: Membership) -> tuple[tuple[int, int, bool], ...]:
+    """What the team week's grid is drawn from, as a version: each person of the team (former
+    members too) with their ``data_version`` and whether they left. One query. Every write the
+    grid shows bumps a person in it (``services/platform/data_version.py``: their entries and
+    approvals, their name, their membership; a project or task of the team bumps every member,
+    the manager asking included), and a person joining or going changes the list itself."""
+    access.require(membership, "see_team_time")
+    query = (
+        select(Membership.user_id, User.data_version, Membership.left_at.is_not(None))
+        .join(Membership.user)
+        .where(Membership.team_id == membership.team_id)
+        .order_by(Membership.id)
+    )
+    return tuple((user_id, version, left) for user_id, version, left in db.session.execute(query))
+
+
 def person_of_team(membership: Membership, user_id: int) -> Membership:
     """A person (member or former member) of the manager's team, for "open one person's week";
     LookupError (404) for anyone else."""
