@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from extensions import db
-from models import Task, TimeEntry, User
+from models import Project, Task, TimeEntry, User
 from models.time_entry import MINUTES_PER_DAY
 from services import access
 from services.platform.paging import paginate
@@ -119,9 +119,15 @@ def list_entries(
     task_id: int | None = None,
 ) -> Pagination:
     """One page of the user's entries, newest first (the id breaks ties: a stable order)."""
+    # Of the task and project, only what a list shows: each row would convert their timestamps.
     query = (
         access.entries_of(user_id)
-        .options(joinedload(TimeEntry.task).joinedload(Task.project))
+        .options(
+            joinedload(TimeEntry.task)
+            .load_only(Task.name, Task.project_id)
+            .joinedload(Task.project)
+            .load_only(Project.name)
+        )
         .order_by(TimeEntry.spent_on.desc(), TimeEntry.started_at.desc(), TimeEntry.id.desc())
     )
     if date_from is not None:
