@@ -20,9 +20,7 @@ def current_team() -> Membership | None:
     if "current_membership" not in g:
         if not current_user.is_authenticated:
             g.current_membership = None
-        elif current_user.loaded_membership is not False:  # came with the user's row
-            g.current_membership = current_user.loaded_membership
-        else:
+        else:  # no query when it came with the user's row (access.current_membership)
             g.current_membership = access.current_membership(current_user)
     membership: Membership | None = g.current_membership
     return membership

@@ -149,7 +149,11 @@ def with_membership_and_timer(query: Select[Any]) -> Select[Any]:
 
 def current_membership(user: User) -> Membership | None:
     """The membership of the team the pages show: the user's chosen team while they still
-    belong to it, else their oldest membership. One query."""
+    belong to it, else their oldest membership. One query, or none when the session loader
+    brought it with the user's row (``user.loaded_membership``, set by
+    services/accounts/sessions.py:load_user at the start of this request)."""
+    if user.loaded_membership is not False:
+        return user.loaded_membership
     return db.session.scalar(current_membership_select(user))
 
 
@@ -187,6 +191,19 @@ def person_in_team(team_id: int, user_id: int) -> Select[Membership]:
         .join(Membership.user)
         .where(Membership.team_id == team_id, Membership.user_id == user_id)
         .options(contains_eager(Membership.user))
+    )
+
+
+def people_seen_by(user_id: int, team_id: int) -> Select[Membership]:
+    """The people of a team (members and former members, each with the user and the team
+    loaded), only if the user is an active member of it: no rows otherwise. The user's own
+    membership is among them, so the team page needs no query of its own for it."""
+    return (
+        select(Membership)
+        .join(Membership.user)
+        .join(Membership.team)
+        .where(Membership.team_id == team_id, Membership.team_id.in_(team_ids_of(user_id)))
+        .options(contains_eager(Membership.user), contains_eager(Membership.team))
     )
 
 

@@ -165,12 +165,12 @@ def test_the_cache_is_bounded(app: Flask) -> None:
 # --- The week's approval and the current team (they are in the cached body too) ---------------
 
 
-def with_a_reviewer(app: Flask, user_id: int) -> tuple[FlaskClient, int]:
+def with_a_reviewer(app: Flask, user_id: int, name: str = "Ada") -> tuple[FlaskClient, int]:
     """An admin of the user's team, working in it: may approve, send back and reopen."""
     from tests.team_support import add_member, team_of
 
     team = team_of(app, user_id)
-    boss, boss_id = signed_in(app, email="boss@example.com")
+    boss, boss_id = signed_in(app, email="boss@example.com", name=name)
     add_member(app, team, boss_id, "admin")
     assert boss.post(f"/teams/{team}/switch").status_code == 302
     return boss, team
@@ -327,6 +327,22 @@ def test_a_renamed_approver_shows_in_the_members_week_at_once(any_app: Flask) ->
     response = boss.post("/settings/", data=settings(name="Boss Renamed"))
     assert response.status_code == 302, response.get_data(as_text=True)
     shows(client, "Boss Renamed")
+
+
+def test_a_deleted_approvers_name_leaves_the_members_week_at_once(any_app: Flask) -> None:
+    """The history names the approver; when their account goes, the database clears the
+    events' link to it (ON DELETE SET NULL), a write to no member's row that the after-flush
+    hook could not trace back either: the members it named are bumped before the delete."""
+    client, ids = setup_week(any_app)
+    boss, _ = with_a_reviewer(any_app, ids["user"], name="Bea Boss")
+    step(client, "/week/submit")
+    step(boss, f"/team/people/{ids['user']}/week/approve")
+    before = week_body(client)
+    assert "Bea Boss" in before and week_body(client) == before
+    response = boss.post("/settings/delete", data={"password": "correct horse battery"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    shows(client, "approved</strong> by a former account")
+    assert "Bea Boss" not in week_body(client)
 
 
 def strip(client: FlaskClient) -> str:

@@ -147,10 +147,17 @@ class PersonWeekApproval(MethodView):
     @blp.doc(operationId="getPersonWeekApproval")
     def get(self, team_id: int, user_id: int, week: str) -> Answer:
         """One person's week in a team (managers): status and history."""
-        found = person_week(team_id, user_id, week)
-        if not isinstance(found, tuple):
-            return found
-        return answer_state(found[0], user_id, found[1])
+        membership = manager_of(team_id)
+        if membership is None:
+            return not_found()
+        chosen = the_week(caller(), week)
+        if not isinstance(chosen, Week):
+            return chosen
+        try:  # the person and their week in one query
+            _person, state = approvals.person_week_state(membership, user_id, chosen.monday)
+        except LookupError:
+            return not_found()
+        return present(team_id, user_id, chosen, state)
 
 
 @blp.route(f"{PERSON_WEEK}/approve", endpoint="ApproveWeek")

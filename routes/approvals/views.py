@@ -76,13 +76,12 @@ def render_team_week(membership: Membership, week: Week) -> Body:
 @login_required
 def person_week(user_id: int) -> ResponseReturnValue:
     membership = team_required("see_team_time")
+    week = chosen_week(request.args.get("week"))
     try:
-        person = team_week.person_of_team(membership, user_id)
+        person, state = approvals.person_week_state(membership, user_id, week.monday)
     except LookupError:
         abort(404)
-    week = chosen_week(request.args.get("week"))
     entries = team_week.person_week_entries(membership, user_id, week)
-    state = approvals.week_state(membership.team, user_id, week.monday)
     return render_template(
         "approvals/person_week.html",
         person=person,

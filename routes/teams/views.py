@@ -102,13 +102,13 @@ def switch(team_id: int) -> ResponseReturnValue:
 @bp.get("/teams/<int:team_id>")
 @login_required
 def show(team_id: int) -> ResponseReturnValue:
-    membership = found(team_service.team_for, current_user, team_id)
+    membership, people = found(team_service.team_with_people, current_user, team_id)
     may_manage = access.can(membership, "manage_members")
     return render_template(
         "teams/show.html",
         membership=membership,
         team=membership.team,
-        people=team_service.people(team_id),
+        people=people,
         invitations=invitations.open_invitations(team_id) if may_manage else [],
         may_manage=may_manage,
         invite_form=InviteForm(formdata=None),

@@ -36,6 +36,7 @@ from models import (
     WeekApproval,
 )
 from models.columns import utcnow
+from services.platform import data_version
 from services.platform.transactions import begin_write
 
 CLEANUP_UNCONFIRMED_TASK = "accounts.delete_unconfirmed"
@@ -86,6 +87,8 @@ def delete_unconfirmed_accounts(now: datetime | None = None) -> int:
         )
         if team_ids:
             db.session.execute(delete(Team).where(Team.id.in_(team_ids)))
+        # A Core delete: the session hooks do not see it (services/platform/data_version.py).
+        data_version.bump_members_shown_acting(db.session(), set(user_ids))
         db.session.execute(delete(User).where(User.id.in_(user_ids)))
     db.session.commit()
     if user_ids:

@@ -15,7 +15,12 @@ what was written:
   (the approver's name is in their cached body);
 - a membership (joined, left, role changed): its member;
 - a week's approval or one of its events (submitted, approved, sent back, reopened): the member
-  whose week it is.
+  whose week it is;
+- a user row deleted: every other member whose week's approval history shows them as the actor.
+  The database clears those events' link (``week_events.actor_id``, ON DELETE SET NULL: "a
+  former account"), a write no flush lists and that leaves nothing to find afterwards, so this
+  one is bumped *before* the flush (:func:`bump_before_user_deletes`). A Core ``delete()`` of
+  users calls :func:`bump_members_shown_acting` itself (services/accounts/cleanup.py).
 
 (A team's name and the week's lock are in the cache key itself: the page reads them anyway.)
 
@@ -31,7 +36,7 @@ from itertools import chain
 from typing import Any
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, inspect, or_, select, update
+from sqlalchemy import ColumnElement, Select, event, inspect, or_, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from models import Membership, Project, Task, TimeEntry, User, WeekApproval, WeekEvent
@@ -98,17 +103,37 @@ def bump_data_versions(session: Session, _flush_context: UOWTransaction) -> None
             User.id.in_(select(WeekApproval.user_id).where(WeekApproval.id.in_(approvals)))
         )
     if renamed:
-        conditions.append(
-            User.id.in_(
-                select(WeekApproval.user_id)
-                .join(WeekEvent, WeekEvent.approval_id == WeekApproval.id)
-                .where(WeekEvent.actor_id.in_(renamed))
-            )
-        )
+        conditions.append(User.id.in_(members_shown_acting(renamed)))
+    _bump(session, or_(*conditions))
+
+
+def members_shown_acting(actor_ids: set[int]) -> Select[int]:
+    """The members whose week's approval history names one of these users as the actor."""
+    return (
+        select(WeekApproval.user_id)
+        .join(WeekEvent, WeekEvent.approval_id == WeekApproval.id)
+        .where(WeekEvent.actor_id.in_(actor_ids))
+    )
+
+
+def bump_members_shown_acting(session: Session, actor_ids: set[int]) -> None:
+    """Bump the members whose history names these users, before the users are deleted (their
+    own rows are left alone: they are going)."""
+    _bump(session, User.id.in_(members_shown_acting(actor_ids)) & User.id.not_in(actor_ids))
+
+
+@event.listens_for(FlaskSession, "before_flush")
+def bump_before_user_deletes(session: Session, _flush_context: UOWTransaction, _: Any) -> None:
+    gone = {obj.id for obj in session.deleted if isinstance(obj, User) and obj.id is not None}
+    if gone:
+        bump_members_shown_acting(session, gone)
+
+
+def _bump(session: Session, where: ColumnElement[bool]) -> None:
     table = User.metadata.tables["users"]
     session.connection().execute(
         update(table)
-        .where(or_(*conditions))
+        .where(where)
         # updated_at is the account's, not its data's: kept as it is (no onupdate).
         .values(data_version=table.c.data_version + 1, updated_at=table.c.updated_at)
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
 from models import Membership, Team, User, WeekApproval, WeekEvent
@@ -64,6 +64,31 @@ def week_state(team: Team, user_id: int, day: date) -> WeekState:
     approval = _approval(team.id, user_id, monday)
     status = approval.status if approval is not None else None
     return WeekState(approval, lock_reason(status, team.lock_after_days, monday, utc_today()))
+
+
+def person_week_state(manager: Membership, user_id: int, day: date) -> tuple[Membership, WeekState]:
+    """A person (member or former member) of the manager's team, with their user, and their
+    week's state with its history, in one query (the person's week page and its API); LookupError
+    (404) for anyone else. ``see_team_time`` needed."""
+    access.require(manager, "see_team_time")
+    monday = monday_of(day)
+    query = (
+        access.person_in_team(manager.team_id, user_id)
+        .outerjoin(
+            WeekApproval, access.week_of_person(Membership.team_id, Membership.user_id, monday)
+        )
+        .add_columns(WeekApproval)
+        .options(joinedload(WeekApproval.events).joinedload(WeekEvent.actor))
+        .order_by(Membership.left_at.is_not(None), Membership.id)
+    )
+    # Every row, not first(): the history comes as one row per event (a joined collection).
+    rows = db.session.execute(query).unique().all()
+    if not rows:
+        raise LookupError("not a person of this team")
+    person, approval = rows[0]
+    status = approval.status if approval is not None else None
+    reason = lock_reason(status, manager.team.lock_after_days, monday, utc_today())
+    return person, WeekState(approval, reason)
 
 
 def current_week_state(user: User, day: date) -> tuple[Membership | None, WeekState | None]:
