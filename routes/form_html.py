@@ -50,7 +50,7 @@ def attributes(values: dict[str, Any]) -> str:
 
 def render_input(field: Field, **kwargs: Any) -> Markup:
     """``field(**kwargs)``, the same HTML, without the widget for a plain ``<input>``."""
-    widget = field.widget
+    widget: Any = field.widget
     input_type = _INPUT_TYPES.get(type(widget))
     if input_type is None or getattr(field, "_datalist", None) is not None:
         rendered: Markup = field(**kwargs)
@@ -64,7 +64,7 @@ def render_input(field: Field, **kwargs: Any) -> Markup:
     if input_type == "password" and widget.hide_value:
         values["value"] = ""
     elif "value" not in values:
-        values["value"] = field._value()
+        values["value"] = field._value()  # type: ignore[attr-defined]  # every Field has it
     flags = vars(field.flags)
     for name in widget.validation_attrs:
         if name in flags and name not in values:
