@@ -36,7 +36,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 
 from extensions import db, limiter
 from models import Timer
-from routes import team_context
+from routes import form_html, team_context
 from routes.api import problems
 from services import access
 from services.platform import health, readiness, request_id
@@ -96,6 +96,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(hours_minutes_seconds, "hms")
     app.add_template_global(timer_bar, "timer_bar")
     app.add_template_global(undo_offer, "undo_offer")
+    app.add_template_global(form_html.render_input, "render_input")
+    app.add_template_global(form_html.render_label, "render_label")
+    app.add_template_global(form_html.render_hidden_fields, "hidden_fields")
     app.after_request(private_pages_are_not_stored)
 
 

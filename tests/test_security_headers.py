@@ -125,10 +125,18 @@ def test_errors_redirects_static_files_and_plain_answers_get_the_headers(app: Fl
 def test_a_view_may_set_its_own_value(app: Flask) -> None:
     @app.get("/probe-own-policy")
     def probe() -> tuple[str, int, dict[str, str]]:
-        return "ok", 200, {"Content-Security-Policy": "default-src 'none'"}
+        return (
+            "ok",
+            200,
+            {
+                "Content-Security-Policy": "default-src 'none'",
+                "x-frame-options": "SAMEORIGIN",  # names match whatever their case
+            },
+        )
 
     response = app.test_client().get("/probe-own-policy")
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'"
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 

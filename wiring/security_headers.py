@@ -11,7 +11,9 @@ has had no release since 2023, and these are a handful of constant strings).
 - HSTS only when ``HSTS_HEADER`` is set (production): over plain HTTP in development it would
   make browsers refuse ``http://localhost`` for a year.
 
-A view may set its own value of any of these (``setdefault``).
+A view may set its own value of any of these: only the missing ones are added (one pass over
+the response's headers, not a ``setdefault`` each, which walks them all again: a twentieth of the
+login page's time, issue 12).
 """
 
 from __future__ import annotations
@@ -41,10 +43,16 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+# (lower-case name, name, value): header names are compared without case.
+_HEADERS = [(name.lower(), name, value) for name, value in HEADERS.items()]
+
 
 def add_security_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    headers = response.headers
+    present = {name.lower() for name, _ in headers.items()}
+    for lower, name, value in _HEADERS:
+        if lower not in present:
+            headers.add(name, value)
     hsts = current_app.config.get("HSTS_HEADER")
     if hsts:
         response.headers.setdefault("Strict-Transport-Security", hsts)

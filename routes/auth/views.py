@@ -28,6 +28,7 @@ from routes.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from routes.auth.login_page import can_serve_kept_page, kept_login_page, render_login_page
 from routes.auth.next_url import safe_next_path
 from routes.auth.signing_in import sign_in
 from routes.fields import add_error, required
@@ -146,6 +147,8 @@ def login() -> ResponseReturnValue:
     next_path = safe_next_path(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_path or default_page())
+    if can_serve_kept_page(next_path):
+        return kept_login_page()
     form = LoginForm()
     error = None
     resend_form = None
@@ -163,9 +166,7 @@ def login() -> ResponseReturnValue:
             sign_in(user, remember=bool(form.remember.data))
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(next_path or default_page())
-    return render_template(
-        "auth/login.html", form=form, error=error, resend_form=resend_form, next_path=next_path
-    )
+    return render_login_page(form, error=error, resend_form=resend_form, next_path=next_path)
 
 
 @bp.post("/logout")
