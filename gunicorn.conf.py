@@ -74,8 +74,8 @@ def post_fork(_server: object, worker: Any) -> None:
 def forget_inherited_connections(app: Any) -> None:
     """A preloaded app's engines start the worker with empty pools: a connection opened in the
     arbiter must never be shared by two processes (SQLAlchemy's recipe for forked pools)."""
-    if app is None or not hasattr(app, "app_context"):
-        return
+    if "sqlalchemy" not in getattr(app, "extensions", {}):
+        return  # not preloaded, or an app without the database (bench/floor_app.py)
     from extensions import db
 
     with app.app_context():

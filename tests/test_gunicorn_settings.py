@@ -57,5 +57,6 @@ def test_a_forked_worker_does_not_reuse_the_arbiters_connections(app: Flask) -> 
         assert db.engine.pool.checkedin() == 0
 
 
-def test_post_fork_without_a_preloaded_app_only_sets_the_arenas() -> None:
-    load_settings().post_fork(None, SimpleNamespace(app=SimpleNamespace(callable=None)))
+@pytest.mark.parametrize("preloaded", [None, Flask("no_database")], ids=["not preloaded", "no db"])
+def test_post_fork_without_a_preloaded_database_app(preloaded: Flask | None) -> None:
+    load_settings().post_fork(None, SimpleNamespace(app=SimpleNamespace(callable=preloaded)))
