@@ -21,10 +21,21 @@ from tests.timesheet_support import add_entry, add_project, add_task, signed_in
 
 @pytest.fixture
 def setup(app: Flask):
-    client, user_id = signed_in(app)
+    client, user_id = signed_in(app, timezone=zone_at_midday())
     project_id = add_project(app, user_id, "Apollo")
     task_id = add_task(app, project_id, "Design")
     return client, user_id, task_id
+
+
+def zone_at_midday() -> str:
+    """A fixed-offset zone where it is now about noon: a timer of up to two hours that stops now
+    never crosses the user's midnight, whenever the suite runs (the split over midnight has tests
+    of its own, with fixed moments). With UTC these tests failed between 00:00 and 01:30 UTC."""
+    offset = (12 - datetime.now(UTC).hour) % 24
+    if offset > 12:
+        offset -= 24  # the Etc zones run from UTC-12 to UTC+14
+    # POSIX-style names: Etc/GMT-5 is five hours *ahead* of UTC.
+    return "UTC" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
 
 
 def start_form(task_id: int, note: str = "", next_path: str = "/week") -> dict[str, str]:
@@ -207,6 +218,9 @@ def test_split_by_day_counts_real_minutes_across_a_clock_change() -> None:
 
 def test_past_the_daily_limit_the_time_is_capped_and_flagged(setup, app: Flask) -> None:
     _, user_id, task_id = setup
+    with app.app_context():  # fixed moments, read in UTC
+        db.session.get(User, user_id).timezone = "UTC"
+        db.session.commit()
     day = date(2026, 11, 18)
     add_entry(app, user_id, task_id, day, start="00:00", minutes=23 * 60 + 50)
     started = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
