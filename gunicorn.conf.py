@@ -74,12 +74,12 @@ def post_fork(_server: object, worker: Any) -> None:
 def forget_inherited_connections(app: Any) -> None:
     """A preloaded app's engines start the worker with empty pools: a connection opened in the
     arbiter must never be shared by two processes (SQLAlchemy's recipe for forked pools)."""
-    if "sqlalchemy" not in getattr(app, "extensions", {}):
+    extension = getattr(app, "extensions", {}).get("sqlalchemy")
+    if extension is None:
         return  # not preloaded, or an app without the database (bench/floor_app.py)
-    from extensions import db
-
+    # The app's own Flask-SQLAlchemy instance: the bench's floor with a query has one of its own.
     with app.app_context():
-        for engine in db.engines.values():
+        for engine in extension.engines.values():
             engine.dispose(close=False)
 
 
