@@ -18,10 +18,9 @@ from flask import Response, current_app, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 
 from routes.auth.forms import LoginForm
+from routes.dashboard.week_cache import Body, fill_body
 
 EXTENSION_KEY = "timesheet.login_page"
-
-Body = tuple[bytes, ...]  # the page, UTF-8, split where the CSRF token goes
 
 
 def can_serve_kept_page(next_path: str | None) -> bool:
@@ -45,7 +44,7 @@ def kept_login_page() -> Response:
         body = pages.setdefault(request.script_root, render_blank_page())
     if len(body) == 1:  # CSRF protection is off (the tests' settings): no token to put in
         return Response(body[0], mimetype="text/html")
-    return Response(generate_csrf().encode().join(body), mimetype="text/html")
+    return Response(fill_body(body, generate_csrf()), mimetype="text/html")
 
 
 def render_blank_page() -> Body:

@@ -31,7 +31,7 @@ HINT_SLOT = Markup("<!-- empty-week-hint-7d1e0a -->")
 # Where the body goes in its page's shell (the template around it: layout, timer strip, flashes).
 BODY_SLOT = Markup("<!-- cached body -->")
 
-Body = tuple[bytes, ...]  # the rendered body, UTF-8, split at CSRF_SLOT
+Body = tuple[bytes, ...]  # a rendered body, UTF-8, split where the CSRF token goes
 
 
 def split_body(html: str) -> Body:
