@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from extensions import db
@@ -17,19 +16,13 @@ from models import Team, TimeEntry, Timer, User, WeekApproval
 from services.timesheet import approvals
 from services.timesheet import timer as timer_service
 from services.timesheet.entries import EntryError
-from tests.conftest import login, make_user
+from tests.conftest import make_user
 from tests.team_support import add_member, team_of
-from tests.timesheet_support import add_entry, add_project, add_task, main_of
+from tests.timesheet_support import add_entry, add_project, add_task, client_for, main_of
 
 SUNDAY = date(2026, 11, 15)
 MONDAY = date(2026, 11, 16)
 TUESDAY = date(2026, 11, 17)
-
-
-def client_for(app: Flask, user_id: int) -> FlaskClient:
-    client = app.test_client()
-    login(client, app, user_id)
-    return client
 
 
 @pytest.fixture

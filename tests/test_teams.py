@@ -16,18 +16,18 @@ from sqlalchemy import select
 from extensions import db
 from models import Invitation, Membership, Report, TimeEntry, WeekApproval
 from tests.auth_support import MAIL_LOGGER, PASSWORD, logged_mails
-from tests.conftest import login, make_user
+from tests.conftest import make_user
 from tests.team_support import add_member, team_of
-from tests.timesheet_support import add_entry, add_project, add_task, entry_form
+from tests.timesheet_support import (
+    add_entry,
+    add_project,
+    add_task,
+    client_for,
+    entry_form,
+)
 
 LINK = re.compile(r"https?://[^/\s]+(/invitations/[A-Za-z0-9_\-]+)")
 MONDAY = date(2026, 11, 16)
-
-
-def client_for(app: Flask, user_id: int) -> FlaskClient:
-    client = app.test_client()
-    login(client, app, user_id)
-    return client
 
 
 @pytest.fixture

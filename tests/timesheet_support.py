@@ -101,12 +101,17 @@ def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
     return tables
 
 
+def client_for(app: Flask, user_id: int) -> FlaskClient:
+    """A test client logged in as an existing user."""
+    client = app.test_client()
+    login(client, app, user_id)
+    return client
+
+
 def signed_in(app: Flask, email: str = "ada@example.com", **fields: Any) -> tuple[FlaskClient, int]:
     """A new user and a test client logged in as them."""
     user_id = make_user(app, email=email, **fields)
-    client = app.test_client()
-    login(client, app, user_id)
-    return client, user_id
+    return client_for(app, user_id), user_id
 
 
 def entry_form(task_id: int, day: str = "2026-11-18", start: str = "09:00", **fields: str) -> dict:
